@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Build the images the tests and the demo use, from files on this machine (no registry):
+#   dual-test/busybox  ~2 MB: sh, wget, nc, httpd (Debian's busybox-static)
+#   dual-test/node     ~110 MB: busybox + this machine's node and npm
+# Rebuilds only when missing. Images are labelled dual.test=1.
+set -euo pipefail
+say() { echo "build-test-images: $*" >&2; }
+DOCKER_CLI=/usr/bin/docker; [ -x "$DOCKER_CLI" ] || DOCKER_CLI=docker
+
+have_image() { "$DOCKER_CLI" image inspect "$1" >/dev/null 2>&1; }
+
+busybox_bin() {
+  if [ ! -x /bin/busybox ] || ! file_is_static /bin/busybox; then
+    say "installing busybox-static"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >&2
+  fi
+  echo /bin/busybox
+}
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+
+ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
+
+if ! have_image dual-test/busybox; then
+  say "building dual-test/busybox"
+  mkdir -p "$ctx/bb"; cp "$(busybox_bin)" "$ctx/bb/busybox"
+  cat > "$ctx/bb/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+RUN ["/bin/sh", "-c", "mkdir -p /tmp /etc && chmod 1777 /tmp && echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group"]
+ENV PATH=/usr/local/bin:/usr/bin:/bin
+LABEL dual.test=1
+DOCKERFILE
+  "$DOCKER_CLI" build -q -t dual-test/busybox "$ctx/bb" >/dev/null
+fi
+
+if ! have_image dual-test/node; then
+  say "building dual-test/node from $(command -v node)"
+  root="$ctx/node/rootfs"; mkdir -p "$root/bin" "$root/usr/bin" "$root/usr/lib" "$root/etc" "$root/tmp"
+  cp "$(busybox_bin)" "$root/bin/busybox"
+  node_bin=$(readlink -f "$(command -v node)")
+  cp "$node_bin" "$root/usr/bin/node"
+  for lib in $(ldd "$node_bin" | grep -oE '/[^ ]+'); do
+    mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"
+  done
+  npm_dir=$(npm root -g)/npm
+  if [ -d "$npm_dir" ]; then
+    mkdir -p "$root/usr/lib/node_modules"; cp -r "$npm_dir" "$root/usr/lib/node_modules/npm"
+    ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/bin/npm"
+  fi
+  ln -s /bin/busybox "$root/usr/bin/env"
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"; echo 'root:x:0:' > "$root/etc/group"
+  cat > "$ctx/node/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY rootfs/ /
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+RUN ["/bin/sh", "-c", "chmod 1777 /tmp"]
+ENV PATH=/usr/local/bin:/usr/bin:/bin
+LABEL dual.test=1
+DOCKERFILE
+  "$DOCKER_CLI" build -q -t dual-test/node "$ctx/node" >/dev/null
+fi
+say "images ready: dual-test/busybox dual-test/node"

@@ -1,0 +1,70 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { DualError } from '../errors.js';
+
+/**
+ * dual's own settings, in $DUAL_HOME/config.json. Holds the registered repos (name -> path)
+ * and proxy settings. It never lists workspaces: Docker labels are the source of truth.
+ */
+const proxySettingsSchema = z
+  .object({
+    /** `dual create` starts the background proxy when it is not running. */
+    autoStart: z.boolean().default(true),
+    /** How the proxy reaches containers: bridge IP (Linux), loopback-published ports (Docker Desktop), or pick. */
+    upstream: z.enum(['auto', 'bridge', 'published']).default('auto'),
+    /** Pin the listening ports instead of following the workspaces' dual.ports labels. */
+    ports: z.array(z.number().int().min(1).max(65535)).optional(),
+    /** Addresses to listen on. Anything but loopback needs --allow-remote and prints a warning. */
+    bind: z.array(z.string()).default(['127.0.0.1', '::1']),
+    /** Extra host suffixes accepted besides localhost and *.localhost (e.g. "test" for *.test). */
+    domains: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const repoSchema = z.object({ path: z.string() }).strict();
+
+const settingsSchema = z
+  .object({
+    repos: z.record(z.string(), repoSchema).default({}),
+    proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type ProxySettings = z.infer<typeof proxySettingsSchema>;
+
+export function parseSettings(raw: unknown, file: string): Settings {
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    throw new DualError(`${file}: ${key}: ${issue.message}; fix or remove that key`);
+  }
+  return result.data;
+}
+
+export function loadSettings(file: string): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseSettings({}, file);
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new DualError(`${file} is not valid JSON (${(error as Error).message}); fix or delete it`);
+  }
+  return parseSettings(raw, file);
+}
+
+/** Write atomically (temp file + rename) so a crash or a concurrent reader never sees half a file. */
+export function saveSettings(file: string, settings: Settings): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  renameSync(temp, file);
+}

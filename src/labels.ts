@@ -1,0 +1,31 @@
+/**
+ * Container and volume labels: the contract between the workspace manager, the proxy and
+ * anything else that looks at Docker. Docker is the source of truth for which workspaces
+ * exist; dual keeps no second list that could drift.
+ */
+export const LABEL = {
+  workspace: 'dual.workspace',
+  repo: 'dual.repo',
+  branch: 'dual.branch',
+  worktree: 'dual.worktree',
+  ports: 'dual.ports',
+  version: 'dual.version',
+  /** Present (value = the attached name) only on attached containers. */
+  attached: 'dual.attached',
+  /** Per-repo proxy option: present `localhost:<port>` as Host/Origin to the dev server. */
+  hostRewrite: 'dual.host-rewrite',
+  /** Present on every volume dual creates. */
+  volume: 'dual.volume',
+} as const;
+
+export function parsePortsLabel(value: string | undefined): number[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((p) => Number(p.trim()))
+    .filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+}
+
+export function formatPortsLabel(ports: readonly number[]): string {
+  return ports.join(',');
+}
