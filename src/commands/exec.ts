@@ -1,0 +1,61 @@
+import { relative, resolve, posix } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { LeanDockerClient } from '../docker/lean-client.js';
+import { DualError } from '../errors.js';
+import { reportError } from '../report.js';
+import { resolveWorkspace } from '../../workspaces/resolve.js';
+import { runExec } from '../../workspaces/exec/exec-session.js';
+import { EXEC_USAGE, parseExecArgs } from './exec-args.js';
+
+/** Exit code for dual's own failures (unknown/stopped workspace, no engine), as `docker run` uses 125. */
+export const EXEC_OWN_ERROR = 125;
+
+export async function execCommand(argv: string[]): Promise<number> {
+  const client = new LeanDockerClient();
+  try {
+    const args = parseExecArgs(argv);
+    if (args.help) {
+      process.stdout.write(EXEC_USAGE);
+      return 0;
+    }
+    const cwd = process.cwd();
+    const workspace = await resolveWorkspace(client, args.workspace, cwd);
+    if (!workspace.running) {
+      throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
+    }
+    return await runExec(
+      client,
+      {
+        containerId: workspace.containerId!,
+        cmd: args.command,
+        env: args.env,
+        workingDir: workingDirectory(workspace.worktree, cwd, args.workdir),
+        user: args.user,
+        tty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      },
+      { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    );
+  } catch (error) {
+    reportError(error, EXEC_OWN_ERROR);
+    return EXEC_OWN_ERROR;
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The same relative directory as the caller when the caller is inside the worktree (the
+ * worktree is mounted at its host path), else the worktree root; -w resolves against that.
+ */
+export function workingDirectory(worktree: string, cwd: string, workdir?: string): string {
+  let base = worktree;
+  try {
+    const here = realpathSync(cwd);
+    const rel = relative(worktree, here);
+    if (rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel))) base = resolve(worktree, rel);
+  } catch {
+    // cwd vanished: use the root
+  }
+  if (!workdir) return base;
+  return posix.isAbsolute(workdir) ? workdir : posix.join(base, workdir);
+}

@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { printJson } from '../report.js';
+import { realContext } from '../wiring.js';
+import { table } from './format.js';
+
+/** `dual add|create|list|start|stop|restart|logs|shell|destroy`: the workspace manager's CLI. */
+export function registerWorkspaceCommands(program: Command): void {
+  program
+    .command('add <path>')
+    .description('register a git repo (name defaults to the folder name)')
+    .option('--name <name>', 'name used in workspace ids and URLs')
+    .option('--json', 'print the result as JSON')
+    .action(async (path: string, opts: { name?: string; json?: boolean }) => {
+      const { addRepo } = await import('../../workspaces/repos.js');
+      const repo = await addRepo(await realContext(), path, opts.name);
+      if (opts.json) printJson(repo);
+      else process.stdout.write(`${repo.name}\t${repo.path}\n`);
+    });
+
+  program
+    .command('create <repo> <branch>')
+    .description('create a workspace: a worktree and a started container for the branch')
+    .option('--image <image>', 'container image (overrides .dual.json)')
+    .option('--from <ref>', 'start point when the branch does not exist yet (default: HEAD)')
+    .option('--json', 'print the result as JSON')
+    .action(async (repo: string, branch: string, opts: { image?: string; from?: string; json?: boolean }) => {
+      const { createWorkspace } = await import('../../workspaces/create.js');
+      const ctx = await realContext();
+      const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from });
+      const { maybeStartProxy } = await import('./proxy-autostart.js');
+      await maybeStartProxy(ctx);
+      if (opts.json) {
+        const { config: _config, ...rest } = result;
+        printJson(rest);
+      } else process.stdout.write(`${result.id}\t${result.urls.join(' ')}\n`);
+    });
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list workspaces: id, repo, branch, state, URL')
+    .option('--json', 'print as JSON (adds the worktree path)')
+    .action(async (opts: { json?: boolean }) => {
+      const { listWorkspaces } = await import('../../workspaces/list.js');
+      const { workspaceUrls } = await import('../../workspaces/workspace.js');
+      const workspaces = await listWorkspaces(await realContext());
+      if (opts.json) {
+        printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports) })));
+        return;
+      }
+      if (workspaces.length === 0) {
+        process.stderr.write('no workspaces yet; create one with `dual create <repo> <branch>`\n');
+        return;
+      }
+      const rows = workspaces.map((w) => [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports).join(' ')]);
+      process.stdout.write(table(['ID', 'REPO', 'BRANCH', 'STATE', 'URL'], rows));
+    });
+
+  for (const action of ['start', 'stop', 'restart'] as const) {
+    program
+      .command(`${action} <workspace>`)
+      .description(`${action} a workspace's container`)
+      .action(async (id: string) => {
+        const lifecycle = await import('../../workspaces/lifecycle.js');
+        const run = { start: lifecycle.startWorkspace, stop: lifecycle.stopWorkspace, restart: lifecycle.restartWorkspace }[action];
+        const ws = await run(await realContext(), id);
+        process.stdout.write(`${ws.id}\t${ws.state}\n`);
+      });
+  }
+
+  program
+    .command('logs <workspace>')
+    .description("the container's main process output")
+    .option('-f, --follow', 'keep streaming')
+    .option('-n, --tail <lines>', 'only the last lines', (v) => Number.parseInt(v, 10))
+    .action(async (id: string, opts: { follow?: boolean; tail?: number }) => {
+      const { findWorkspace } = await import('../../workspaces/list.js');
+      const ctx = await realContext();
+      const ws = await findWorkspace(ctx, id);
+      if (!ws.containerId) throw new (await import('../errors.js')).DualError(`workspace '${id}' has no container`);
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      await ctx.docker.logs(ws.containerId, {
+        follow: Boolean(opts.follow),
+        tail: opts.tail,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: abort.signal,
+      });
+    });
+
+  program
+    .command('shell <workspace>')
+    .description('interactive shell in the workspace container (bash when the image has it)')
+    .action(async (id: string) => {
+      const { execCommand } = await import('./exec.js');
+      const script = 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
+      process.exitCode = await execCommand([id, '--', 'sh', '-c', script]);
+    });
+
+  program
+    .command('destroy <workspace>')
+    .description('remove the container, its volumes and the worktree (the branch stays)')
+    .option('--force', 'even with uncommitted changes or commits that exist only on this branch')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, opts: { force?: boolean; json?: boolean }) => {
+      const { destroyWorkspace } = await import('../../workspaces/destroy.js');
+      const result = await destroyWorkspace(await realContext(), id, Boolean(opts.force));
+      if (opts.json) printJson(result);
+      else process.stdout.write(`${result.id}\tdestroyed\n`);
+    });
+}

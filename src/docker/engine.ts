@@ -1,0 +1,76 @@
+/**
+ * The slice of the Docker Engine that the workspace manager needs. One implementation
+ * (dockerode-engine.ts) talks to a real engine; the interface keeps the core readable and
+ * lets pure logic be tested without one.
+ */
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  state: string; // running | exited | created | paused | restarting | dead
+  status: string;
+  image: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerDetails extends ContainerSummary {
+  running: boolean;
+  startedAt: string;
+  networkMode: string;
+  ipAddress: string;
+  user: string;
+  workingDir: string;
+  env: string[];
+  mounts: Array<{ type: string; name?: string; source: string; destination: string }>;
+}
+
+export interface VolumeSpec {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** Main process; undefined = the image's own command. */
+  cmd?: string[];
+  entrypoint?: string[];
+  hostname?: string;
+  user?: string;
+  workingDir: string;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  /** host path -> same path inside */
+  binds: Array<{ source: string; target: string; readOnly?: boolean }>;
+  volumes: Array<{ name: string; target: string }>;
+  /** Ports published on 127.0.0.1 with an ephemeral host port (for engines whose container IPs the host cannot reach). */
+  publishLoopback: number[];
+  /** `container:<id>` joins another container's network namespace. */
+  networkMode?: string;
+  init: boolean;
+  memoryBytes?: number;
+  nanoCpus?: number;
+  stopTimeoutSeconds?: number;
+  openStdin?: boolean;
+}
+
+export type PullProgress = (event: { status?: string; id?: string; progress?: string }) => void;
+
+export interface DockerEngine {
+  readonly display: string;
+  ping(): Promise<void>;
+  listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
+  inspectContainer(nameOrId: string): Promise<ContainerDetails | undefined>;
+  imageExists(image: string): Promise<boolean>;
+  pullImage(image: string, onProgress: PullProgress): Promise<void>;
+  createVolume(spec: VolumeSpec): Promise<void>;
+  listVolumes(labelFilters: string[]): Promise<Array<{ name: string; labels: Record<string, string> }>>;
+  removeVolume(name: string): Promise<void>;
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  /** The main process's output; follow keeps streaming until the container stops or the caller aborts. */
+  logs(id: string, options: { follow: boolean; tail?: number; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal }): Promise<void>;
+  stats(id: string): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }>;
+}

@@ -1,0 +1,36 @@
+/**
+ * The git operations dual needs, behind a small interface (simple-git implements it in
+ * simple-git-adapter.ts). Arguments are always passed as argv, never through a shell.
+ */
+export interface WorktreeEntry {
+  path: string;
+  /** Short branch name, or undefined when detached. */
+  branch?: string;
+  head: string;
+  bare: boolean;
+}
+
+export type BranchSource =
+  | { kind: 'local' }
+  | { kind: 'remote'; remoteRef: string }
+  | { kind: 'new'; startPoint: string };
+
+export interface Git {
+  /** Top level of the repository containing `path` (its main worktree), or undefined if not in a repo. */
+  mainWorktree(path: string): Promise<string | undefined>;
+  /** Absolute common git directory (shared by all worktrees of a repo). */
+  commonDir(path: string): Promise<string>;
+  /** Undefined when valid; otherwise git's reason. */
+  checkBranchName(repo: string, branch: string): Promise<string | undefined>;
+  listWorktrees(repo: string): Promise<WorktreeEntry[]>;
+  /** Where the branch comes from: an existing local branch, a remote branch to track, or a new one from HEAD. */
+  branchSource(repo: string, branch: string, from?: string): Promise<BranchSource>;
+  addWorktree(repo: string, path: string, branch: string, source: BranchSource): Promise<void>;
+  removeWorktree(repo: string, path: string): Promise<void>;
+  deleteBranch(repo: string, branch: string): Promise<void>;
+  branchHead(repo: string, branch: string): Promise<string | undefined>;
+  /** `git status --porcelain` lines of a worktree (empty = clean). */
+  uncommittedChanges(worktree: string): Promise<string[]>;
+  /** Commits on `branch` that are on no other branch, tag or remote (lost if the branch were deleted). */
+  commitsOnlyOn(repo: string, branch: string): Promise<string[]>;
+}

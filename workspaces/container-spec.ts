@@ -1,0 +1,89 @@
+import { posix } from 'node:path';
+import type { DualJson } from '../src/config/dual-json.js';
+import type { ContainerSpec } from '../src/docker/engine.js';
+import { formatPortsLabel, LABEL } from '../src/labels.js';
+import { containerName, volumeName } from '../src/naming.js';
+import { VERSION } from '../src/version.js';
+
+export interface WorkspaceIdentity {
+  id: string;
+  repo: string;
+  branch: string;
+  /** Real path of the worktree on the host; mounted at the same path inside. */
+  worktree: string;
+  /** The repo's common git directory, mounted at its own path so git works inside. */
+  gitCommonDir: string;
+}
+
+export interface HostUser {
+  uid: number;
+  gid: number;
+}
+
+/** Seconds Docker waits after SIGTERM before SIGKILL; the init process makes SIGTERM effective. */
+export const STOP_TIMEOUT_SECONDS = 3;
+
+/** Idle main process when `.dual.json` has no `start`: exec needs a running container. */
+export const IDLE_COMMAND = ['sleep', 'infinity'];
+
+export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL.workspace]: identity.id,
+    [LABEL.repo]: identity.repo,
+    [LABEL.branch]: identity.branch,
+    [LABEL.worktree]: identity.worktree,
+    [LABEL.ports]: formatPortsLabel(config.ports),
+    [LABEL.version]: VERSION,
+  };
+  if (config.hostHeader === 'localhost') labels[LABEL.hostRewrite] = 'localhost';
+  return labels;
+}
+
+export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) {
+  return config.volumes.map((path) => ({
+    name: volumeName(identity.id, path),
+    target: posix.join(identity.worktree, path),
+    labels: { [LABEL.workspace]: identity.id, [LABEL.repo]: identity.repo, [LABEL.volume]: path },
+  }));
+}
+
+/**
+ * The workspace container: worktree at its host path (so paths in errors and stack traces
+ * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
+ * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
+ * makes stop fast), and dev ports published on loopback only as a fallback route for
+ * engines whose container IPs the host cannot reach (Docker Desktop).
+ */
+export function workspaceContainerSpec(
+  identity: WorkspaceIdentity,
+  config: DualJson,
+  image: string,
+  user: HostUser,
+): ContainerSpec {
+  const binds = [{ source: identity.worktree, target: identity.worktree }];
+  const gitInsideWorktree = identity.gitCommonDir.startsWith(identity.worktree + '/');
+  if (!gitInsideWorktree) binds.push({ source: identity.gitCommonDir, target: identity.gitCommonDir });
+  const env: Record<string, string> = {
+    DUAL_WORKSPACE: identity.id,
+    DUAL_REPO: identity.repo,
+    DUAL_BRANCH: identity.branch,
+  };
+  // A uid with no passwd entry gets HOME=/ (not writable): give tools a writable home.
+  if (user.uid !== 0) env.HOME = '/tmp';
+  Object.assign(env, config.env);
+  return {
+    name: containerName(identity.id),
+    image,
+    cmd: config.start ? ['sh', '-c', config.start] : IDLE_COMMAND,
+    hostname: identity.id,
+    user: user.uid === 0 ? undefined : `${user.uid}:${user.gid}`,
+    workingDir: identity.worktree,
+    env,
+    labels: workspaceLabels(identity, config),
+    binds,
+    volumes: workspaceVolumes(identity, config).map(({ name, target }) => ({ name, target })),
+    publishLoopback: config.ports,
+    init: true,
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
+  };
+}

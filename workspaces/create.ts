@@ -1,0 +1,195 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
+import { DualError } from '../src/errors.js';
+import { LABEL } from '../src/labels.js';
+import { branchSlug, containerName, workspaceId } from '../src/naming.js';
+import type { Context } from '../src/wiring.js';
+import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
+import { runInContainer } from './exec/run-in-container.js';
+import { ensureImage } from './image.js';
+import { withLock } from './locks.js';
+import { getRepo } from './repos.js';
+import { Rollback } from './rollback.js';
+import { runSetup, setupDone } from './setup.js';
+import { workspaceUrls } from './workspace.js';
+
+export interface CreateOptions {
+  repo: string;
+  branch: string;
+  image?: string;
+  /** Start point for a new branch (default: the repo's HEAD). */
+  from?: string;
+}
+
+export interface CreateResult {
+  id: string;
+  repo: string;
+  branch: string;
+  worktree: string;
+  containerId: string;
+  urls: string[];
+  /** True when the workspace already existed and create only made sure it was started and set up. */
+  existed: boolean;
+  config: DualJson;
+}
+
+export function hostUser(): HostUser {
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+/**
+ * `dual create <repo> <branch>`: worktree + container, started, set up. Idempotent: run
+ * again, it starts an existing workspace and retries a setup that failed. Any failure before
+ * setup rolls back everything this run made (worktree, branch it created, volumes, container).
+ */
+export async function createWorkspace(ctx: Context, options: CreateOptions): Promise<CreateResult> {
+  const repo = getRepo(ctx, options.repo);
+  const nameProblem = await ctx.git.checkBranchName(repo.path, options.branch);
+  if (nameProblem) throw new DualError(`${nameProblem}; choose another branch name`);
+  const id = workspaceId(repo.name, options.branch);
+  await ctx.docker.ping();
+
+  return withLock(ctx.paths.locks, `ws-${id}`, async () => {
+    const existing = await ctx.docker.inspectContainer(containerName(id));
+    if (existing) {
+      const holder = { repo: existing.labels[LABEL.repo], branch: existing.labels[LABEL.branch] };
+      if (holder.repo !== repo.name || holder.branch !== options.branch) {
+        throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
+      }
+      return resumeExisting(ctx, existing.id, existing.labels[LABEL.worktree] ?? '', repo.name, options.branch, id);
+    }
+    return createFresh(ctx, repo, options, id);
+  });
+}
+
+function collision(id: string, holder: string): DualError {
+  return new DualError(`workspace id '${id}' is already taken by ${holder}; use a branch name that differs in more than case or punctuation`);
+}
+
+async function resumeExisting(
+  ctx: Context,
+  containerId: string,
+  worktree: string,
+  repo: string,
+  branch: string,
+  id: string,
+): Promise<CreateResult> {
+  const config = loadDualJson(worktree);
+  await ctx.docker.startContainer(containerId);
+  const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
+  if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
+  else ctx.log(`dual: workspace ${id} already exists; started it`);
+  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+}
+
+async function createFresh(
+  ctx: Context,
+  repo: { name: string; path: string },
+  options: CreateOptions,
+  id: string,
+): Promise<CreateResult> {
+  const rollback = new Rollback();
+  // Ctrl-C mid-create: let the current step finish, then undo everything (no half-made workspace).
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    ctx.log('dual: interrupted; undoing what this create made');
+  };
+  const checkpoint = () => {
+    if (interrupted) throw new DualError('create interrupted; nothing was kept', 130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, rollback);
+    checkpoint();
+    const config = loadDualJson(worktree);
+    const image = options.image ?? config.image;
+    await ensureImage(ctx, image);
+    checkpoint();
+    const identity: WorkspaceIdentity = {
+      id,
+      repo: repo.name,
+      branch: options.branch,
+      worktree,
+      gitCommonDir: await ctx.git.commonDir(worktree),
+    };
+    for (const volume of workspaceVolumes(identity, config)) {
+      await ctx.docker.createVolume({ name: volume.name, labels: volume.labels });
+      rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
+    }
+    const user = hostUser();
+    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
+    checkpoint();
+    await ctx.docker.startContainer(containerId);
+    checkpoint();
+    if (user.uid !== 0) await giveVolumesToUser(ctx, containerId, identity, config, user);
+    const result: CreateResult = {
+      id,
+      repo: repo.name,
+      branch: options.branch,
+      worktree,
+      containerId,
+      urls: workspaceUrls(id, config.ports),
+      existed: false,
+      config,
+    };
+    // From here on the workspace is complete; a failing setup keeps it (retry with create).
+    if (config.setup) await runSetup(ctx, { ...identity, containerId }, config.setup);
+    return result;
+  } catch (error) {
+    if (!(error instanceof DualError && /^setup failed/.test(error.message))) await rollback.run(ctx.log);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * The worktree for (repo, branch): the branch's existing worktree if it has one (e.g. main,
+ * checked out in the repo itself), else a new one at $DUAL_HOME/worktrees/<repo>/<slug>.
+ */
+async function ensureWorktree(
+  ctx: Context,
+  repo: { name: string; path: string },
+  branch: string,
+  id: string,
+  from: string | undefined,
+  rollback: Rollback,
+): Promise<string> {
+  return withLock(ctx.paths.locks, `repo-${repo.name}`, async () => {
+    const worktrees = await ctx.git.listWorktrees(repo.path);
+    const current = worktrees.find((w) => w.branch === branch);
+    if (current) return realpathSync(current.path);
+    const path = join(ctx.paths.worktrees, repo.name, branchSlug(branch));
+    const occupant = worktrees.find((w) => w.path === path);
+    if (occupant) throw collision(id, `the worktree of branch '${occupant.branch ?? occupant.head}' at ${path}`);
+    const source = await ctx.git.branchSource(repo.path, branch, from);
+    mkdirSync(join(ctx.paths.worktrees, repo.name), { recursive: true });
+    await ctx.git.addWorktree(repo.path, path, branch, source);
+    const createdHead = source.kind === 'local' ? undefined : await ctx.git.branchHead(repo.path, branch);
+    rollback.add(`worktree ${path}`, async () => {
+      await ctx.git.removeWorktree(repo.path, path);
+      // Only a branch this run created, and only while it has not moved.
+      if (createdHead && (await ctx.git.branchHead(repo.path, branch)) === createdHead) {
+        await ctx.git.deleteBranch(repo.path, branch);
+      }
+    });
+    return realpathSync(path);
+  });
+}
+
+/** Named volumes start owned by root; hand them to the host user so `npm ci` can write node_modules. */
+async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: DualJson, user: HostUser): Promise<void> {
+  const targets = workspaceVolumes(identity, config).map((v) => v.target);
+  if (targets.length === 0) return;
+  const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
+    workingDir: '/',
+    user: '0',
+    output: process.stderr,
+  });
+  if (code !== 0) ctx.log(`dual: warning: could not chown ${targets.join(' ')} to ${user.uid}:${user.gid} (exit ${code})`);
+}

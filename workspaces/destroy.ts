@@ -1,0 +1,79 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DualError } from '../src/errors.js';
+import { LABEL } from '../src/labels.js';
+import type { Context } from '../src/wiring.js';
+import { findWorkspace } from './list.js';
+import { withLock } from './locks.js';
+import { getRepo } from './repos.js';
+
+export interface DestroyResult {
+  id: string;
+  removedContainers: number;
+  removedVolumes: number;
+  removedWorktree?: string;
+}
+
+/**
+ * Removes everything dual created for the workspace (its container, attached containers,
+ * their volumes, and the worktree if dual made it) and nothing else: the branch always
+ * stays. Refuses, unless forced, while work would be lost or forgotten.
+ */
+export async function destroyWorkspace(ctx: Context, id: string, force: boolean): Promise<DestroyResult> {
+  return withLock(ctx.paths.locks, `ws-${id}`, async () => {
+    const ws = await findWorkspace(ctx, id);
+    const repoPath = tryRepoPath(ctx, ws.repo);
+    const ownsWorktree = ws.worktree.startsWith(join(ctx.paths.worktrees, ws.repo) + '/') && existsSync(ws.worktree);
+    if (!force && existsSync(ws.worktree)) await refuseIfWorkWouldBeLost(ctx, ws, repoPath, ownsWorktree);
+
+    const containers = await ctx.docker.listContainers([`${LABEL.workspace}=${id}`]);
+    // Attached containers first: they live in the workspace container's network namespace.
+    containers.sort((a, b) => Number(LABEL.attached in b.labels) - Number(LABEL.attached in a.labels));
+    for (const c of containers) await ctx.docker.removeContainer(c.id);
+    const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${id}`]);
+    for (const v of volumes) await ctx.docker.removeVolume(v.name);
+    for (const c of containers) rmSync(join(ctx.paths.state, 'setup-done', c.id), { force: true });
+
+    let removedWorktree: string | undefined;
+    if (ownsWorktree && repoPath) {
+      await ctx.git.removeWorktree(repoPath, ws.worktree);
+      removedWorktree = ws.worktree;
+    }
+    return { id, removedContainers: containers.length, removedVolumes: volumes.length, removedWorktree };
+  });
+}
+
+async function refuseIfWorkWouldBeLost(
+  ctx: Context,
+  ws: { id: string; branch: string; worktree: string },
+  repoPath: string | undefined,
+  ownsWorktree: boolean,
+): Promise<void> {
+  if (ownsWorktree) {
+    const changes = await ctx.git.uncommittedChanges(ws.worktree);
+    if (changes.length > 0) {
+      const files = changes.slice(0, 3).map((l) => l.slice(3)).join(', ');
+      const more = changes.length > 3 ? ` and ${changes.length - 3} more` : '';
+      throw new DualError(
+        `workspace '${ws.id}' has uncommitted changes (${files}${more}) in ${ws.worktree}; commit or stash them, or destroy with --force`,
+      );
+    }
+  }
+  // A branch checked out in the user's own repo is not at risk of being forgotten.
+  if (repoPath && ownsWorktree) {
+    const commits = await ctx.git.commitsOnlyOn(repoPath, ws.branch);
+    if (commits.length > 0) {
+      throw new DualError(
+        `branch '${ws.branch}' has ${commits.length} commit${commits.length > 1 ? 's' : ''} on no other branch or remote (latest: ${commits[0]}); push or merge it, or destroy with --force (the branch is kept either way)`,
+      );
+    }
+  }
+}
+
+function tryRepoPath(ctx: Context, repo: string): string | undefined {
+  try {
+    return getRepo(ctx, repo).path;
+  } catch {
+    return undefined;
+  }
+}

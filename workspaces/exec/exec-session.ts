@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { StreamDemuxer } from './demux.js';
+import { EXEC_ID_ENV, signalScript } from './signal-script.js';
+import { classifyStartFailure, looksLikeStartFailure } from './start-failure.js';
+
+export interface ExecRequest {
+  containerId: string;
+  cmd: string[];
+  /** KEY=VALUE entries added to the container's environment. */
+  env: string[];
+  workingDir: string;
+  user?: string;
+  /** Allocate a TTY: only when the caller's stdin and stdout are both terminals (moby#25542). */
+  tty: boolean;
+}
+
+export interface ExecStreams {
+  stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream & { columns?: number; rows?: number };
+  stderr: NodeJS.WritableStream;
+}
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Runs one command in a container and resolves with its exit code, passed through exactly:
+ * the command's own code, 128+n when a signal killed it, 127/126 for not found / not
+ * executable. stdin is forwarded byte-exact and its end closes the command's stdin; signals
+ * sent to this process are delivered to the command's whole process tree.
+ */
+export async function runExec(client: LeanDockerClient, request: ExecRequest, streams: ExecStreams): Promise<number> {
+  const tag = randomBytes(8).toString('hex');
+  const created = await client.request<{ Id: string }>('POST', `/containers/${request.containerId}/exec`, {
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: request.tty,
+    Env: [...request.env, `${EXEC_ID_ENV}=${tag}`],
+    WorkingDir: request.workingDir,
+    User: request.user,
+    Cmd: request.cmd,
+  });
+  const socket = await client.hijack(`/exec/${created.Id}/start`, { Detach: false, Tty: request.tty });
+  socket.setNoDelay(true);
+
+  let startFailure: { exitCode: number; message: string } | undefined;
+  const finished = new Promise<void>((resolve) => {
+    socket.on('end', resolve);
+    socket.on('close', resolve);
+    socket.on('error', resolve);
+  });
+
+  if (request.tty) socket.pipe(streams.stdout as NodeJS.WritableStream, { end: false });
+  else pipeDemuxed(socket, streams, request.cmd[0] ?? '', (failure) => (startFailure = failure));
+
+  const stopStdin = forwardStdin(streams.stdin, socket, request.tty);
+  const stopResize = request.tty ? followWindowSize(client, created.Id, streams.stdout) : () => undefined;
+  const signals = forwardSignals(client, request.containerId, tag);
+
+  try {
+    await finished;
+  } finally {
+    stopStdin();
+    stopResize();
+    signals.stop();
+    socket.destroy();
+  }
+  // After an interrupt, nothing the command started may outlive it (a backgrounded dev
+  // server would keep its port): kill whatever still carries the tag.
+  if (signals.delivered()) await deliverSignal(client, request.containerId, tag, 'SIGKILL').catch(() => undefined);
+  if (startFailure) {
+    streams.stderr.write(`dual: ${startFailure.message}\n`);
+    return startFailure.exitCode;
+  }
+  return exitCodeOf(client, created.Id);
+}
+
+function pipeDemuxed(socket: Socket, streams: ExecStreams, command: string, onStartFailure: (f: { exitCode: number; message: string }) => void): void {
+  let first = true;
+  const demuxer = new StreamDemuxer((stream, payload) => {
+    if (first) {
+      first = false;
+      if (looksLikeStartFailure(payload)) {
+        onStartFailure(classifyStartFailure(payload.toString('utf8'), command));
+        return;
+      }
+    }
+    (stream === 2 ? streams.stderr : streams.stdout).write(payload);
+  });
+  socket.on('data', (chunk: Buffer) => demuxer.push(chunk));
+}
+
+/** Forward stdin; its end half-closes the connection, which closes the command's stdin. */
+function forwardStdin(stdin: ExecStreams['stdin'], socket: Socket, tty: boolean): () => void {
+  const input = stdin as NodeJS.ReadStream;
+  const raw = tty && input.isTTY && typeof input.setRawMode === 'function';
+  if (raw) input.setRawMode(true);
+  const onData = (chunk: Buffer) => socket.write(chunk);
+  const onEnd = () => socket.end();
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.resume();
+  return () => {
+    input.off('data', onData);
+    input.off('end', onEnd);
+    if (raw) input.setRawMode(false);
+    input.pause();
+  };
+}
+
+function followWindowSize(client: LeanDockerClient, execId: string, stdout: ExecStreams['stdout']): () => void {
+  const resize = () => {
+    const { columns, rows } = stdout;
+    if (!columns || !rows) return;
+    client.request('POST', `/exec/${execId}/resize?h=${rows}&w=${columns}`).catch(() => undefined);
+  };
+  resize();
+  process.on('SIGWINCH', resize);
+  return () => process.off('SIGWINCH', resize);
+}
+
+/** First signal: forward it to the command's process tree; a second SIGINT/SIGTERM kills it. */
+function forwardSignals(client: LeanDockerClient, containerId: string, tag: string): { stop(): void; delivered(): boolean } {
+  let count = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    count += 1;
+    const deliver: NodeJS.Signals = count > 1 && signal !== 'SIGHUP' ? 'SIGKILL' : signal;
+    deliverSignal(client, containerId, tag, deliver).catch((error: Error) => {
+      process.stderr.write(`dual: could not deliver ${deliver} to the command: ${error.message}\n`);
+    });
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, handler);
+  return {
+    stop: () => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, handler);
+    },
+    delivered: () => count > 0,
+  };
+}
+
+async function deliverSignal(client: LeanDockerClient, containerId: string, tag: string, signal: NodeJS.Signals): Promise<void> {
+  const exec = await client.request<{ Id: string }>('POST', `/containers/${containerId}/exec`, {
+    AttachStdout: false,
+    AttachStderr: false,
+    User: '0',
+    Cmd: signalScript(tag, signal),
+  });
+  await client.request('POST', `/exec/${exec.Id}/start`, { Detach: true, Tty: false });
+}
+
+async function exitCodeOf(client: LeanDockerClient, execId: string): Promise<number> {
+  // The stream can close a moment before the engine records the exit code.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const info = await client.request<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${execId}/json`);
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return 1;
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DualError } from '../src/errors.js';
+import { LABEL } from '../src/labels.js';
+import { containerName, workspaceId } from '../src/naming.js';
+import type { Context } from '../src/wiring.js';
+import { listRepos } from './repos.js';
+import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './workspace.js';
+
+/**
+ * Every workspace: one per labelled container, plus worktrees dual made whose container has
+ * gone (shown as 'container missing'). A container whose worktree is gone shows as
+ * 'worktree missing'. Nothing is read from a list of dual's own.
+ */
+export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
+  const containers = await ctx.docker.listContainers([LABEL.workspace]);
+  const workspaces = containers
+    .filter((c) => isWorkspaceContainer(c.labels))
+    .map((c) => {
+      const ws = workspaceFromLabels(c.labels, c);
+      return existsSync(ws.worktree) ? ws : { ...ws, state: 'worktree missing', running: false };
+    });
+  const known = new Set(workspaces.map((w) => w.worktree));
+  for (const repo of listRepos(ctx)) {
+    const root = join(ctx.paths.worktrees, repo.name);
+    let entries;
+    try {
+      entries = await ctx.git.listWorktrees(repo.path);
+    } catch {
+      continue; // the repo itself is gone; its containers still list above
+    }
+    for (const entry of entries) {
+      if (!entry.path.startsWith(root + '/') || known.has(entry.path) || !entry.branch) continue;
+      const id = workspaceId(repo.name, entry.branch);
+      workspaces.push({
+        id,
+        repo: repo.name,
+        branch: entry.branch,
+        worktree: entry.path,
+        ports: [],
+        containerName: containerName(id),
+        state: 'container missing',
+        running: false,
+      });
+    }
+  }
+  return workspaces.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** A workspace by id, including ones whose container is missing. */
+export async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
+  const container = await ctx.docker.inspectContainer(containerName(id));
+  if (container && isWorkspaceContainer(container.labels) && container.labels[LABEL.workspace] === id) {
+    const ws = workspaceFromLabels(container.labels, container);
+    return existsSync(ws.worktree) ? ws : { ...ws, state: 'worktree missing', running: false };
+  }
+  const orphan = (await listWorkspaces(ctx)).find((w) => w.id === id);
+  if (orphan) return orphan;
+  throw new DualError(`no workspace '${id}'; see \`dual list\` for the workspaces there are`);
+}

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { DualError } from '../src/errors.js';
+
+/**
+ * Cross-process locks (proper-lockfile: atomic mkdir + mtime refresh, stale locks of dead
+ * processes are taken over). One per workspace id serialises creates/destroys of the same
+ * workspace; one per repo serialises git worktree changes, which git itself does not guard.
+ */
+export async function withLock<T>(locksDir: string, name: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(locksDir, { recursive: true });
+  const target = join(locksDir, name);
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(locksDir, {
+      lockfilePath: `${target}.lock`,
+      stale: 15_000,
+      update: 5_000,
+      retries: { retries: 600, minTimeout: 50, maxTimeout: 500, factor: 1.3 },
+      realpath: false,
+    });
+  } catch (error) {
+    throw new DualError(`another dual process holds ${name} for too long (${(error as Error).message}); try again`);
+  }
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,40 @@
+import { LABEL, parsePortsLabel } from '../src/labels.js';
+
+/** A workspace as dual sees it, derived from its container's labels (Docker is the source of truth). */
+export interface Workspace {
+  id: string;
+  repo: string;
+  branch: string;
+  worktree: string;
+  ports: number[];
+  containerId?: string;
+  containerName: string;
+  /** running | exited | created | ... | 'container missing' | 'worktree missing' */
+  state: string;
+  running: boolean;
+}
+
+export function isWorkspaceContainer(labels: Record<string, string>): boolean {
+  return LABEL.workspace in labels && !(LABEL.attached in labels);
+}
+
+export function workspaceFromLabels(
+  labels: Record<string, string>,
+  container: { id: string; name: string; state: string },
+): Workspace {
+  return {
+    id: labels[LABEL.workspace] ?? '',
+    repo: labels[LABEL.repo] ?? '',
+    branch: labels[LABEL.branch] ?? '',
+    worktree: labels[LABEL.worktree] ?? '',
+    ports: parsePortsLabel(labels[LABEL.ports]),
+    containerId: container.id,
+    containerName: container.name,
+    state: container.state,
+    running: container.state === 'running',
+  };
+}
+
+export function workspaceUrls(id: string, ports: readonly number[]): string[] {
+  return ports.map((port) => `http://${id}.localhost:${port}`);
+}
