@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the images the tests and the demo use, from files on this machine (no registry):
 #   dual-test/busybox  ~2 MB: sh, wget, nc, httpd (Debian's busybox-static)
-#   dual-test/node     ~110 MB: busybox + this machine's node and npm
+#   dual-test/node     ~120 MB: busybox + this machine's node, npm and git
 # Rebuilds only when missing. Images are labelled dual.test=1.
 set -euo pipefail
 say() { echo "build-test-images: $*" >&2; }
@@ -39,7 +39,10 @@ if ! have_image dual-test/node; then
   cp "$(busybox_bin)" "$root/bin/busybox"
   node_bin=$(readlink -f "$(command -v node)")
   cp "$node_bin" "$root/usr/bin/node"
-  for lib in $(ldd "$node_bin" | grep -oE '/[^ ]+'); do
+  # git too (status/rev-parse are builtins): tests check that git works inside a workspace.
+  git_bin=$(readlink -f "$(command -v git)")
+  cp "$git_bin" "$root/usr/bin/git"
+  for lib in $(ldd "$node_bin" "$git_bin" | grep -oE '/[^ ]+' | grep -v ':$' | sort -u); do
     mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"
   done
   npm_dir=$(npm root -g)/npm

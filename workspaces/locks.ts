@@ -13,7 +13,9 @@ export async function withLock<T>(locksDir: string, name: string, work: () => Pr
   const target = join(locksDir, name);
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(locksDir, {
+    // Each lock gets its own target path: proper-lockfile tracks held locks by that path,
+    // so sharing one would make a nested lock wait for the outer one to go stale.
+    release = await lockfile.lock(target, {
       lockfilePath: `${target}.lock`,
       stale: 15_000,
       update: 5_000,

@@ -27,8 +27,11 @@ const attachedSchema = z
     command: z.union([z.array(z.string()), z.string()]).optional(),
     /** Mount the workspace's worktree at its own path (agents, test runners). */
     mountWorktree: z.boolean().default(false),
+    /** Docker-style size ("512m", "1g"). */
     memory: z.string().optional(),
     cpus: z.number().positive().optional(),
+    /** Absolute paths in the attached container kept in named volumes (e.g. a database's data dir). */
+    volumes: z.array(z.string().startsWith('/')).default([]),
   })
   .strict();
 

@@ -19,20 +19,31 @@ const proxySettingsSchema = z
     bind: z.array(z.string()).default(['127.0.0.1', '::1']),
     /** Extra host suffixes accepted besides localhost and *.localhost (e.g. "test" for *.test). */
     domains: z.array(z.string()).default([]),
+    /** A client that has not sent its whole request head by then is disconnected (slowloris). */
+    headersTimeoutSeconds: z.number().int().min(1).max(600).default(30),
   })
   .strict();
 
 const repoSchema = z.object({ path: z.string() }).strict();
 
+/** Attached containers (issue 4). The limit stops a runaway agent from filling the machine. */
+const attachedSettingsSchema = z
+  .object({
+    maxPerWorkspace: z.number().int().min(0).default(8),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     repos: z.record(z.string(), repoSchema).default({}),
     proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
+    attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
   })
   .strict();
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type ProxySettings = z.infer<typeof proxySettingsSchema>;
+export type AttachedSettings = z.infer<typeof attachedSettingsSchema>;
 
 export function parseSettings(raw: unknown, file: string): Settings {
   const result = settingsSchema.safeParse(raw);

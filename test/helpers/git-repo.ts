@@ -28,7 +28,7 @@ export function makeRepo(
     git(dir, 'checkout', '-q', '-b', branch);
     writeFiles(dir, overrides);
     git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', `on ${branch}`);
+    git(dir, 'commit', '-q', '--allow-empty', '-m', `on ${branch}`);
     git(dir, 'checkout', '-q', 'main');
   }
   return dir;

@@ -35,19 +35,25 @@ export class Sandbox {
     return join(this.root, ...parts);
   }
 
+  /** Made by this sandbox: its worktrees live under its root, its repo names contain its tag. */
+  private owns(labels: Record<string, string>): boolean {
+    return (labels['dual.worktree'] ?? '').startsWith(this.root) || (labels['dual.repo'] ?? '').includes(this.tag);
+  }
+
   async cleanup(): Promise<void> {
     const filter = encodeURIComponent(JSON.stringify({ label: ['dual.workspace'] }));
     const containers = await this.docker.request<Array<{ Id: string; Labels: Record<string, string> }>>(
       'GET',
       `/containers/json?all=1&filters=${filter}`,
     );
-    const mine = containers.filter((c) => (c.Labels['dual.repo'] ?? '').endsWith(`-${this.tag}`));
+    const mine = containers.filter((c) => this.owns(c.Labels));
+    const ids = new Set(mine.map((c) => c.Labels['dual.workspace']));
     await Promise.all(mine.map((c) => this.docker.request('DELETE', `/containers/${c.Id}?force=1&v=1`).catch(() => undefined)));
     const volumes = await this.docker.request<{ Volumes: Array<{ Name: string; Labels: Record<string, string> | null }> | null }>(
       'GET',
       `/volumes?filters=${encodeURIComponent(JSON.stringify({ label: ['dual.workspace'] }))}`,
     );
-    const myVolumes = (volumes.Volumes ?? []).filter((v) => (v.Labels?.['dual.repo'] ?? '').endsWith(`-${this.tag}`));
+    const myVolumes = (volumes.Volumes ?? []).filter((v) => this.owns(v.Labels ?? {}) || ids.has(v.Labels?.['dual.workspace']));
     await Promise.all(myVolumes.map((v) => this.docker.request('DELETE', `/volumes/${v.Name}?force=1`).catch(() => undefined)));
     this.docker.close();
     rmSync(this.root, { recursive: true, force: true });
