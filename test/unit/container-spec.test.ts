@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { dualJsonSchema } from '../../src/config/dual-json.js';
+import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
+
+const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git' };
+
+describe('workspace container spec', () => {
+  it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 });
+    expect(spec.binds).toEqual([
+      { source: identity.worktree, target: identity.worktree },
+      { source: '/code/shop/.git', target: '/code/shop/.git' },
+    ]);
+    expect(spec.workingDir).toBe(identity.worktree);
+    expect(spec.volumes).toEqual([{ name: 'dual-shop-feat-x-v-node-modules', target: `${identity.worktree}/node_modules` }]);
+  });
+
+  it('does not mount the git dir twice when it lives inside the worktree (the repo checkout itself)', () => {
+    const main = { ...identity, worktree: '/code/shop', gitCommonDir: '/code/shop/.git' };
+    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).binds).toHaveLength(1);
+  });
+
+  it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {
+    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 });
+    expect(asUser.user).toBe('1000:100');
+    expect(asUser.env.HOME).toBe('/tmp');
+    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 });
+    expect(asRoot.user).toBeUndefined();
+    expect(asRoot.env.HOME).toBeUndefined();
+  });
+
+  it('labels the container with the contract and idles without a start command', () => {
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 });
+    expect(spec.labels).toMatchObject({
+      'dual.workspace': 'shop-feat-x',
+      'dual.repo': 'shop',
+      'dual.branch': 'feat/x',
+      'dual.worktree': identity.worktree,
+      'dual.ports': '3000,5173',
+      'dual.host-rewrite': 'localhost',
+    });
+    expect(spec.labels['dual.version']).toBeTruthy();
+    expect(spec.cmd).toEqual(['sleep', 'infinity']);
+    expect(spec.init).toBe(true);
+    expect(spec.hostname).toBe('shop-feat-x');
+    expect(spec.publishLoopback).toEqual([3000, 5173]);
+  });
+
+  it('runs `start` through sh inside the container, with the repo env over dual defaults', () => {
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ start: 'npm run dev', env: { NODE_ENV: 'development' } }), 'i', { uid: 0, gid: 0 });
+    expect(spec.cmd).toEqual(['sh', '-c', 'npm run dev']);
+    expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
+  });
+});
