@@ -3,13 +3,17 @@
 // modules at start-up costs milliseconds each time. Dependencies stay external (some load
 // native addons) and are imported lazily by the commands that need them.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a CLI process running meanwhile (a test, another
+// build) never finds dist/ half-written or missing for long.
+const dist = new URL('../dist', import.meta.url).pathname;
+const fresh = `${dist}.build-${process.pid}`;
+const stale = `${dist}.old-${process.pid}`;
 await build({
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: fresh,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -20,3 +24,10 @@ await build({
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });
+try {
+  renameSync(dist, stale);
+} catch {
+  // no previous build
+}
+renameSync(fresh, dist);
+rmSync(stale, { recursive: true, force: true });

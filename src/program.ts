@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkspaceCommands } from './commands/workspace-commands.js';
+import { registerAttachedCommands } from './commands/attached-commands.js';
 
 /** Every command but `exec` (see cli.ts). Command modules import their work lazily. */
 export async function runProgram(argv: string[]): Promise<number> {
@@ -16,7 +17,9 @@ export async function runProgram(argv: string[]): Promise<number> {
     .description('run a command in a workspace container: dual exec [ws] -- <cmd> (see dual exec --help)')
     .allowUnknownOption();
   registerWorkspaceCommands(program);
+  registerAttachedCommands(program);
   // proxy commands
+  (await import('../proxy/cli.js')).registerProxyCommands(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);

@@ -6,6 +6,7 @@ import { LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
+import { startDeclaredAttached } from './attached/declared.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
@@ -77,6 +78,7 @@ async function resumeExisting(
 ): Promise<CreateResult> {
   const config = loadDualJson(worktree);
   await ctx.docker.startContainer(containerId);
+  await startDeclaredAttached(ctx, { id, repo, branch, worktree, containerId }, config);
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
   if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
   else ctx.log(`dual: workspace ${id} already exists; started it`);
@@ -126,6 +128,7 @@ async function createFresh(
     await ctx.docker.startContainer(containerId);
     checkpoint();
     if (user.uid !== 0) await giveVolumesToUser(ctx, containerId, identity, config, user);
+    await startDeclaredAttached(ctx, { ...identity, containerId }, config);
     const result: CreateResult = {
       id,
       repo: repo.name,

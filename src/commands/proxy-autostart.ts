@@ -5,14 +5,10 @@ import type { Context } from '../wiring.js';
 export async function maybeStartProxy(ctx: Context): Promise<void> {
   if (!loadSettings(ctx.paths.config).proxy.autoStart) return;
   try {
+    const { ensureProxyRunning } = await import('../../proxy/daemon.js');
     const { started, pid } = await ensureProxyRunning(ctx.paths.home);
     if (started) ctx.log(`dual: started the proxy (pid ${pid}); \`dual proxy status\` shows it`);
   } catch (error) {
     ctx.log(`dual: warning: could not start the proxy: ${(error as Error).message}; run \`dual proxy start\``);
   }
-}
-
-// INTEGRATION-PENDING: replaced by the proxy's daemon once proxy/daemon.ts lands.
-async function ensureProxyRunning(_home: string): Promise<{ started: boolean; pid: number }> {
-  return { started: false, pid: 0 };
 }

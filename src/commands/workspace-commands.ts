@@ -43,16 +43,21 @@ export function registerWorkspaceCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { listWorkspaces } = await import('../../workspaces/list.js');
       const { workspaceUrls } = await import('../../workspaces/workspace.js');
-      const workspaces = await listWorkspaces(await realContext());
+      const { attachedByWorkspace } = await import('../../workspaces/attached/find.js');
+      const ctx = await realContext();
+      const [workspaces, attached] = await Promise.all([listWorkspaces(ctx), attachedByWorkspace(ctx)]);
       if (opts.json) {
-        printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports) })));
+        printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports), attached: attached.get(w.id) ?? [] })));
         return;
       }
       if (workspaces.length === 0) {
         process.stderr.write('no workspaces yet; create one with `dual create <repo> <branch>`\n');
         return;
       }
-      const rows = workspaces.map((w) => [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports).join(' ')]);
+      const rows = workspaces.flatMap((w) => [
+        [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports).join(' ')],
+        ...(attached.get(w.id) ?? []).map((a) => [`  └ ${a.name}`, '', '', a.state, `attached: ${a.image}`]),
+      ]);
       process.stdout.write(table(['ID', 'REPO', 'BRANCH', 'STATE', 'URL'], rows));
     });
 

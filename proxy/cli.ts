@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import { dualHome } from '../src/config/home.js';
+import { DualError } from '../src/errors.js';
+
+/**
+ * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
+ * start-up: every action imports its work when it runs (dockerode and pino are slow to load).
+ */
+export function registerProxyCommands(program: Command): void {
+  const proxy = program
+    .command('proxy')
+    .description('serve <workspace>.localhost:<port> in the foreground; --verbose logs each request readably (see also: proxy start|stop|status)')
+    .option('--port <n...>', 'listen on exactly these ports instead of following the workspaces', parsePorts)
+    .option('--bind <addr...>', 'addresses to listen on (default 127.0.0.1 and ::1)')
+    .option('--allow-remote', 'allow binding a non-loopback address (exposes every workspace to the network)')
+    .action(async (options: ProxyFlags, command: Command) => {
+      const { runProxyForeground } = await import('./run-foreground.js');
+      const verbose = Boolean(command.optsWithGlobals().verbose);
+      process.exitCode = await runProxyForeground({
+        home: dualHome(),
+        ports: options.port,
+        bind: options.bind,
+        allowRemote: options.allowRemote ?? false,
+        verbose,
+        logFile: process.env.DUAL_PROXY_LOG,
+      });
+    });
+
+  proxy
+    .command('start')
+    .description('start the proxy in the background, no-op when it runs (takes the --port, --bind, --allow-remote options of `dual proxy`)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      // --port/--bind/--allow-remote belong to `dual proxy`; commander hands them to the parent.
+      const flags = command.optsWithGlobals() as ProxyFlags & { verbose?: boolean };
+      const { ensureProxyRunning, proxyStatus } = await import('./daemon.js');
+      if (flags.bind) {
+        const { checkBind } = await import('./bind.js');
+        const { remote } = checkBind(flags.bind, flags.allowRemote ?? false);
+        if (remote.length > 0) process.stderr.write(`dual: warning: listening on ${remote.join(', ')} exposes every workspace to the network\n`);
+      }
+      const home = dualHome();
+      const result = await ensureProxyRunning(home, { ports: flags.port, bind: flags.bind, allowRemote: flags.allowRemote, verbose: flags.verbose });
+      const status = proxyStatus(home);
+      if (options.json) return printJson({ ...result, ...status });
+      process.stdout.write(
+        result.started
+          ? `proxy started (pid ${result.pid}), listening on ${describePorts(status.ports)}; log: ${status.log}\n`
+          : `proxy already running (pid ${result.pid}), listening on ${describePorts(status.ports)}\n`,
+      );
+    });
+
+  proxy
+    .command('stop')
+    .description('stop the background proxy')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { stopProxy } = await import('./daemon.js');
+      const result = await stopProxy(dualHome());
+      if (options.json) return printJson(result);
+      process.stdout.write(result.stopped ? `proxy stopped (pid ${result.pid})\n` : 'proxy is not running\n');
+    });
+
+  proxy
+    .command('status')
+    .description('is the proxy running, on which ports')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { proxyStatus } = await import('./daemon.js');
+      const status = proxyStatus(dualHome());
+      if (options.json) return printJson(status);
+      if (!status.running) {
+        process.stdout.write('proxy is not running; start it with `dual proxy start`\n');
+        process.exitCode = 3;
+        return;
+      }
+      process.stdout.write(
+        `proxy running (pid ${status.pid}) on ${describePorts(status.ports)}, bind ${status.bind.join(', ')}, upstream ${status.upstream}\nlog: ${status.log}\n`,
+      );
+    });
+
+  program
+    .command('urls')
+    .description('print the URLs of every workspace (or one)')
+    .argument('[ws]', 'workspace id')
+    .option('--json', 'print them as JSON')
+    .action(async (ws: string | undefined, options: { json?: boolean }) => {
+      const { workspaceUrlList } = await import('./urls.js');
+      const list = await workspaceUrlList(ws);
+      if (options.json) return printJson(list);
+      for (const w of list) for (const url of w.urls) process.stdout.write(`${url}${ws ? '' : `\t${w.id}\t${w.state}`}\n`);
+      if (list.length === 0) process.stderr.write('no workspaces yet; create one with `dual create <repo> <branch>`\n');
+      else if (process.stderr.isTTY) {
+        process.stderr.write('(browsers and curl resolve *.localhost; from Node or Python connect to 127.0.0.1:<port> with that Host header)\n');
+      }
+    });
+
+  program
+    .command('open')
+    .description("open a workspace's URLs in the default browser (default: the workspace you are in)")
+    .argument('[ws]', 'workspace id')
+    .action(async (ws: string | undefined) => {
+      const { openWorkspaceUrls } = await import('./urls.js');
+      const opened = await openWorkspaceUrls(ws);
+      for (const url of opened) process.stdout.write(`${url}\n`);
+    });
+}
+
+interface ProxyFlags {
+  port?: number[];
+  bind?: string[];
+  allowRemote?: boolean;
+}
+
+function parsePorts(value: string, previous: number[] | undefined): number[] {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DualError(`--port ${value} is not a port number (1-65535)`);
+  return [...(previous ?? []), port];
+}
+
+function describePorts(ports: number[]): string {
+  return ports.length > 0 ? `port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : 'no ports yet (no workspace declares any)';
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,78 @@
+import { LABEL, parsePortsLabel } from '../src/labels.js';
+
+/**
+ * What the proxy knows about one labelled container, read from `docker inspect`. Docker is
+ * the source of truth: the proxy keeps no state of its own that could drift from it.
+ */
+export interface ContainerRecord {
+  containerId: string;
+  /** The workspace id (`dual.workspace` label). */
+  workspace: string;
+  /** Set on sidecars (`dual.attached`): they share the workspace's netns and are never routed to. */
+  attached?: string;
+  name: string;
+  /** Docker's state: running | exited | created | paused | restarting | dead. */
+  state: string;
+  repo: string;
+  branch: string;
+  worktree: string;
+  ports: number[];
+  /** Present `localhost:<port>` as Host and Origin upstream (Vite allowedHosts, Next.js dev origins). */
+  hostRewrite: boolean;
+  /** Address on Docker's default bridge; empty when stopped. */
+  bridgeIp: string;
+  /** container port -> 127.0.0.1 host port it is published on (empty when stopped). */
+  published: Record<number, number>;
+}
+
+/** The slice of the Engine API's inspect answer that the proxy reads. */
+export interface InspectAnswer {
+  Id: string;
+  Name: string;
+  State?: { Status?: string; Running?: boolean };
+  Config?: { Labels?: Record<string, string> | null };
+  NetworkSettings?: {
+    IPAddress?: string;
+    Networks?: Record<string, { IPAddress?: string }> | null;
+    Ports?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
+  };
+}
+
+export function recordFromInspect(answer: InspectAnswer): ContainerRecord | undefined {
+  const labels = answer.Config?.Labels ?? {};
+  const workspace = labels[LABEL.workspace];
+  if (!workspace) return undefined;
+  const settings = answer.NetworkSettings ?? {};
+  return {
+    containerId: answer.Id,
+    workspace,
+    attached: labels[LABEL.attached],
+    name: answer.Name.replace(/^\//, ''),
+    state: answer.State?.Status ?? 'unknown',
+    repo: labels[LABEL.repo] ?? '',
+    branch: labels[LABEL.branch] ?? '',
+    worktree: labels[LABEL.worktree] ?? '',
+    ports: labels[LABEL.ports] === undefined ? [3000] : parsePortsLabel(labels[LABEL.ports]),
+    hostRewrite: labels[LABEL.hostRewrite] === 'localhost',
+    // The default bridge first: a container on several networks is reached the way dual created it.
+    bridgeIp: settings.Networks?.bridge?.IPAddress || settings.IPAddress || firstNetworkIp(settings.Networks) || '',
+    published: publishedPorts(settings.Ports),
+  };
+}
+
+function firstNetworkIp(networks: Record<string, { IPAddress?: string }> | null | undefined): string | undefined {
+  return Object.values(networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+}
+
+/** Prefers the 127.0.0.1 binding: that is the one dual asks for, and the only one the proxy may use. */
+function publishedPorts(ports: NonNullable<InspectAnswer['NetworkSettings']>['Ports']): Record<number, number> {
+  const result: Record<number, number> = {};
+  for (const [key, bindings] of Object.entries(ports ?? {})) {
+    const [port, proto] = key.split('/');
+    if (proto !== 'tcp' || !bindings) continue;
+    const binding = bindings.find((b) => b.HostIp === '127.0.0.1') ?? bindings.find((b) => b.HostIp === '0.0.0.0' || !b.HostIp);
+    const hostPort = Number(binding?.HostPort);
+    if (Number.isInteger(hostPort) && hostPort > 0) result[Number(port)] = hostPort;
+  }
+  return result;
+}

@@ -1,0 +1,183 @@
+import type { UpstreamMode, WorkspaceView } from './route-table.js';
+
+/**
+ * Every answer the proxy writes itself: the dashboard and the error pages. Pure: a page
+ * description in, status + body out, HTML for browsers and JSON when the client asks.
+ * Each error says what happened and the command that fixes it.
+ */
+export type Page =
+  | { kind: 'dashboard' }
+  | { kind: 'unknown-workspace'; id: string }
+  | { kind: 'port-not-served'; workspace: WorkspaceView }
+  | { kind: 'stopped'; workspace: WorkspaceView }
+  | { kind: 'no-address'; workspace: WorkspaceView; mode: UpstreamMode }
+  | { kind: 'nothing-listening'; workspace: WorkspaceView; detail: string }
+  | { kind: 'upstream-failed'; workspace: WorkspaceView; detail: string }
+  | { kind: 'host-refused'; hostname: string; configFile: string }
+  | { kind: 'host-missing' };
+
+export interface PageContext {
+  /** The port the client connected to: every link stays on it. */
+  port: number;
+  workspaces: readonly WorkspaceView[];
+}
+
+export interface RenderedPage {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+interface PageText {
+  status: number;
+  code: string;
+  title: string;
+  message: string;
+  hint?: string;
+}
+
+export function workspaceUrl(id: string, port: number): string {
+  return `http://${id}.localhost:${port}/`;
+}
+
+function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): PageText {
+  switch (page.kind) {
+    case 'unknown-workspace':
+      return {
+        status: 404,
+        code: 'unknown-workspace',
+        title: 'No such workspace',
+        message: `There is no workspace named '${page.id}'.`,
+        hint: 'Create it with `dual create <repo> <branch>`, or pick one of the live workspaces below.',
+      };
+    case 'port-not-served':
+      return {
+        status: 404,
+        code: 'port-not-served',
+        title: 'Port not served',
+        message: `Workspace '${page.workspace.id}' does not serve port ${port}; it serves ${page.workspace.main.ports.join(', ') || 'no ports'}.`,
+        hint: `Use ${page.workspace.main.ports.map((p) => workspaceUrl(page.workspace.id, p)).join(' ')}, or add ${port} to "ports" in the repo's .dual.json and re-create the workspace.`,
+      };
+    case 'stopped':
+      return {
+        status: 503,
+        code: 'workspace-stopped',
+        title: 'Workspace stopped',
+        message: `Workspace '${page.workspace.id}' is ${page.workspace.main.state}.`,
+        hint: `Start it with \`dual start ${page.workspace.id}\`.`,
+      };
+    case 'no-address':
+      return {
+        status: 502,
+        code: 'no-upstream-address',
+        title: 'No address for the workspace',
+        message:
+          page.mode === 'bridge'
+            ? `Workspace '${page.workspace.id}' has no bridge IP address.`
+            : `Workspace '${page.workspace.id}' does not publish port ${port} on 127.0.0.1.`,
+        hint: `Re-create the workspace, or set proxy.upstream to "${page.mode === 'bridge' ? 'published' : 'bridge'}" in dual's config.json.`,
+      };
+    case 'nothing-listening':
+      return {
+        status: 502,
+        code: 'nothing-listening',
+        title: 'Nothing is listening',
+        message: `Nothing is listening on port ${port} in workspace '${page.workspace.id}' (${page.detail}).`,
+        hint: `Start your dev server there, e.g. \`dual exec ${page.workspace.id} -- npm run dev\`, and make it listen on 0.0.0.0:${port}.`,
+      };
+    case 'upstream-failed':
+      return {
+        status: 502,
+        code: 'upstream-failed',
+        title: 'Bad gateway',
+        message: `Workspace '${page.workspace.id}' port ${port} failed to answer (${page.detail}).`,
+        hint: `See its logs with \`dual logs ${page.workspace.id}\`.`,
+      };
+    case 'host-refused':
+      return {
+        status: 403,
+        code: 'host-refused',
+        title: 'Host not allowed',
+        message: `dual answers only localhost and *.localhost, not '${page.hostname}' (DNS-rebinding protection).`,
+        hint: `To serve another domain, add it to "proxy.domains" in ${page.configFile}.`,
+      };
+    case 'host-missing':
+      return {
+        status: 400,
+        code: 'host-missing',
+        title: 'Missing Host header',
+        message: 'The request has no Host header, so dual cannot tell which workspace it is for.',
+        hint: 'Send `Host: <workspace>.localhost`.',
+      };
+  }
+}
+
+function workspaceSummary(view: WorkspaceView, port: number) {
+  return {
+    id: view.id,
+    repo: view.main.repo,
+    branch: view.main.branch,
+    state: view.main.state,
+    ports: view.main.ports,
+    url: view.main.ports.includes(port) ? workspaceUrl(view.id, port) : workspaceUrl(view.id, view.main.ports[0] ?? port),
+    urls: view.main.ports.map((p) => workspaceUrl(view.id, p)),
+    attached: view.attached.map((a) => ({ name: a.attached, state: a.state })),
+  };
+}
+
+export function renderPage(page: Page, context: PageContext, wantsJson: boolean): RenderedPage {
+  const workspaces = context.workspaces.map((w) => workspaceSummary(w, context.port));
+  if (page.kind === 'dashboard') {
+    if (wantsJson) return json(200, { workspaces });
+    return html(200, 'dual', `<h1>dual</h1>${workspaceTable(workspaces)}`);
+  }
+  const text = describe(page, context.port);
+  if (wantsJson) {
+    return json(text.status, { error: text.code, message: text.message, hint: text.hint, workspaces });
+  }
+  const live = page.kind === 'unknown-workspace' ? `<h2>Live workspaces</h2>${workspaceTable(workspaces)}` : '';
+  const hint = text.hint ? `<p class="hint">${escapeHtml(text.hint)}</p>` : '';
+  return html(text.status, text.title, `<h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.message)}</p>${hint}${live}`);
+}
+
+function workspaceTable(workspaces: ReturnType<typeof workspaceSummary>[]): string {
+  if (workspaces.length === 0) return '<p>No workspaces yet. Create one with <code>dual create &lt;repo&gt; &lt;branch&gt;</code>.</p>';
+  const rows = workspaces
+    .map((w) => {
+      const links = w.urls.map((u) => `<a href="${escapeHtml(u)}">${escapeHtml(u)}</a>`).join('<br>');
+      const attached = w.attached.map((a) => `${escapeHtml(a.name ?? '')} (${escapeHtml(a.state)})`).join(', ');
+      return `<tr><td>${escapeHtml(w.id)}</td><td>${escapeHtml(w.branch)}</td><td>${escapeHtml(w.state)}</td><td>${links}</td><td>${attached}</td></tr>`;
+    })
+    .join('');
+  return `<table><thead><tr><th>workspace</th><th>branch</th><th>state</th><th>urls</th><th>attached</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}' +
+  'code{background:#f3f3f3;padding:0 .2em}.hint{background:#f6f8fa;border-left:3px solid #888;padding:.5rem 1rem}' +
+  'table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .8rem;text-align:left;vertical-align:top}';
+
+function html(status: number, title: string, body: string): RenderedPage {
+  return {
+    status,
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`,
+  };
+}
+
+function json(status: number, value: unknown): RenderedPage {
+  return { status, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(value)}\n` };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON when the client prefers it (fetch from scripts, `curl -H 'Accept: application/json'`). */
+export function wantsJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const json = accept.indexOf('application/json');
+  if (json < 0) return false;
+  const htmlIndex = accept.indexOf('text/html');
+  return htmlIndex < 0 || json < htmlIndex;
+}

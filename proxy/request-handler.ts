@@ -1,0 +1,161 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { forwardHttp, type ForwardFailure } from './forward-http.js';
+import { forwardUpgrade } from './forward-upgrade.js';
+import { classifyHost } from './host.js';
+import type { ProxyLog } from './log.js';
+import { renderPage, wantsJson, type Page, type RenderedPage } from './pages.js';
+import type { RouteTable, Upstream, WorkspaceView } from './route-table.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+export interface HandlerDeps {
+  table: RouteTable;
+  pools: UpstreamPools;
+  /** Read per request: a config change applies at once. */
+  domains(): readonly string[];
+  configFile: string;
+  log: ProxyLog;
+  /** One log line per request (--verbose). */
+  logRequests: boolean;
+}
+
+type Decision = { kind: 'page'; page: Page } | { kind: 'forward'; workspace: WorkspaceView; upstream: Upstream };
+
+/**
+ * The request path as a pipeline of small passes: Host check -> dashboard -> route lookup
+ * -> forward. Every outcome but "forward" is a page from pages.ts. Nothing here throws:
+ * a failure becomes a page, or a cut connection once the answer has begun.
+ */
+export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: number): Decision {
+  const target = classifyHost(hostHeader, deps.domains());
+  switch (target.kind) {
+    case 'missing':
+      return { kind: 'page', page: { kind: 'host-missing' } };
+    case 'refused':
+      return { kind: 'page', page: { kind: 'host-refused', hostname: target.hostname, configFile: deps.configFile } };
+    case 'dashboard':
+      return { kind: 'page', page: { kind: 'dashboard' } };
+    case 'workspace': {
+      const resolution = deps.table.resolve(target.id, port);
+      switch (resolution.kind) {
+        case 'unknown':
+          return { kind: 'page', page: { kind: 'unknown-workspace', id: target.id } };
+        case 'route':
+          return { kind: 'forward', workspace: resolution.workspace, upstream: resolution.upstream };
+        case 'no-address':
+          return { kind: 'page', page: { kind: 'no-address', workspace: resolution.workspace, mode: resolution.mode } };
+        default:
+          return { kind: 'page', page: { kind: resolution.kind, workspace: resolution.workspace } };
+      }
+    }
+  }
+}
+
+export function createRequestHandler(deps: HandlerDeps) {
+  const render = (page: Page, port: number, accept: string | undefined): RenderedPage =>
+    renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+
+  const sendPage = (res: ServerResponse, page: Page, port: number, accept: string | undefined) => {
+    if (res.headersSent || res.destroyed) return;
+    const rendered = render(page, port, accept);
+    res.writeHead(rendered.status, {
+      'content-type': rendered.contentType,
+      'content-length': Buffer.byteLength(rendered.body),
+      'cache-control': 'no-store',
+    });
+    res.end(rendered.body);
+  };
+
+  const failurePage = (failure: Extract<ForwardFailure, { kind: 'upstream-before-response' }>, workspace: WorkspaceView): Page => {
+    const code = (failure.error as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED') return { kind: 'nothing-listening', workspace, detail: 'connection refused' };
+    return { kind: 'upstream-failed', workspace, detail: code ?? failure.error.message };
+  };
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const port = req.socket.localPort ?? 0;
+    const started = deps.logRequests ? performance.now() : 0;
+    if (deps.logRequests) {
+      res.once('finish', () =>
+        deps.log.info(`${req.method} ${req.headers.host ?? ''}${req.url} ${res.statusCode}`, { ms: Math.round(performance.now() - started) }),
+      );
+    }
+    try {
+      const decision = decide(deps, req.headers.host, port);
+      if (decision.kind === 'page') {
+        // A request body nobody reads must still be drained, or the keep-alive connection stalls.
+        req.resume();
+        sendPage(res, decision.page, port, req.headers.accept);
+        return;
+      }
+      const { workspace, upstream } = decision;
+      forwardHttp(deps.pools.get(upstream.origin), req, res, {
+        upstream,
+        port,
+        rewriteHost: workspace.main.hostRewrite,
+        onFailure: (failure) => {
+          if (failure.kind === 'client-gone') {
+            deps.log.debug('client went away before the answer ended', { workspace: workspace.id, url: req.url });
+          } else if (failure.kind === 'upstream-mid-response') {
+            deps.log.warn('upstream failed mid-response; cut the client connection', { workspace: workspace.id, port, error: String(failure.error) });
+          } else {
+            deps.log.debug('upstream failed before answering', { workspace: workspace.id, port, error: String(failure.error) });
+            req.resume();
+            sendPage(res, failurePage(failure, workspace), port, req.headers.accept);
+          }
+        },
+      });
+    } catch (error) {
+      // A bug, not a user error: log it, answer 500 if we still can, keep serving.
+      deps.log.error('request handler failed', { error: String(error), stack: (error as Error).stack });
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('dual proxy: internal error; see the proxy log\n');
+      } else {
+        res.destroy();
+      }
+    }
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const port = (socket as { localPort?: number }).localPort ?? 0;
+    try {
+      const decision = decide(deps, req.headers.host, port);
+      if (decision.kind === 'page') {
+        writeRawPage(socket, render(decision.page, port, req.headers.accept));
+        return;
+      }
+      const { workspace, upstream } = decision;
+      forwardUpgrade(req, socket, head, {
+        upstream,
+        port,
+        rewriteHost: workspace.main.hostRewrite,
+        onFailure: (failure) => {
+          const page: Page =
+            failure.error.code === 'ECONNREFUSED'
+              ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
+              : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
+          writeRawPage(socket, render(page, port, req.headers.accept));
+        },
+      });
+    } catch (error) {
+      deps.log.error('upgrade handler failed', { error: String(error) });
+      socket.destroy();
+    }
+  }
+
+  return { onRequest, onUpgrade };
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+
+/** An upgrade request has no ServerResponse: the page is written on the raw socket. */
+function writeRawPage(socket: Duplex, page: RenderedPage): void {
+  if (!socket.writable) return;
+  const body = Buffer.from(page.body);
+  socket.end(
+    `HTTP/1.1 ${page.status} ${STATUS_TEXT[page.status] ?? 'Error'}\r\ncontent-type: ${page.contentType}\r\n` +
+      `content-length: ${body.length}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${page.body}`,
+  );
+}

@@ -1,0 +1,67 @@
+import { homePaths } from '../src/config/home.js';
+import { createPinoLog } from './logger.js';
+import { claimPidFile, releasePidFile } from './pid-file.js';
+import { startProxy } from './proxy.js';
+import { removeState, stateFile, writeState } from './state-file.js';
+
+export interface ForegroundOptions {
+  home: string;
+  ports?: number[];
+  bind?: string[];
+  allowRemote: boolean;
+  verbose: boolean;
+  /** Set by `dual proxy start` for the background child: where its output goes. */
+  logFile?: string;
+}
+
+/**
+ * `dual proxy`: runs until SIGINT/SIGTERM. Holds the pid file for its whole life, so a
+ * second proxy (foreground or background) refuses to start and names this one.
+ */
+export async function runProxyForeground(options: ForegroundOptions): Promise<number> {
+  const paths = homePaths(options.home);
+  claimPidFile(paths.proxyPid);
+  const log = await createPinoLog({ verbose: options.verbose });
+  const state = stateFile(paths);
+  const startedAt = new Date().toISOString();
+  // Last line of defence: a bug in one request must not take every workspace offline.
+  process.on('uncaughtException', (error) => log.error('uncaught exception; still serving', { error: String(error), stack: error.stack }));
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection; still serving', { error: String(error) }));
+
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  try {
+    proxy = await startProxy({
+      home: options.home,
+      log,
+      ports: options.ports,
+      bind: options.bind,
+      allowRemote: options.allowRemote,
+      logRequests: options.verbose,
+      onPortsChanged: (ports) => {
+        // Before the first sync finishes `proxy` is not assigned yet; the write after start covers it.
+        if (proxy) writeState(state, { pid: process.pid, ports, bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile });
+      },
+    });
+  } catch (error) {
+    releasePidFile(paths.proxyPid);
+    throw error;
+  }
+  writeState(state, { pid: process.pid, ports: proxy.ports(), bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile });
+  log.info('dual proxy ready', { ports: proxy.ports(), upstream: proxy.upstreamMode() });
+
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      log.info(`received ${signal}; closing`);
+      proxy
+        .close()
+        .catch(() => undefined)
+        .finally(() => {
+          removeState(state, process.pid);
+          releasePidFile(paths.proxyPid);
+          resolve(0);
+        });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}

@@ -1,0 +1,134 @@
+import { loadSettings } from '../../src/config/settings.js';
+import { DualError } from '../../src/errors.js';
+import { LABEL } from '../../src/labels.js';
+import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
+import type { Context } from '../../src/wiring.js';
+import { hostUser } from '../create.js';
+import { ensureImage } from '../image.js';
+import { findWorkspace } from '../list.js';
+import { withLock } from '../locks.js';
+import { Rollback } from '../rollback.js';
+import { listAttached, type Attached } from './find.js';
+import { parseCpus, parseMemory } from './resources.js';
+import { attachedContainerSpec, attachedVolumes, type AttachRequest, type AttachTarget } from './spec.js';
+
+export interface AttachOptions {
+  workspace: string;
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  cmd?: string[];
+  mountWorktree: boolean;
+  memory?: string;
+  cpus?: string | number;
+  volumes: string[];
+  /** Only to refuse it clearly: attached containers cannot publish ports. */
+  publish?: string[];
+}
+
+/** Checks that need no engine, so a bad command line fails before anything is touched. */
+export function toRequest(options: Omit<AttachOptions, 'workspace'>): AttachRequest {
+  if (options.publish && options.publish.length > 0) {
+    throw new DualError(
+      `attached containers cannot publish ports: they share the workspace's network namespace, so their ports are already the workspace's localhost ports; publish them on the workspace instead (add the port to "ports" in .dual.json)`,
+    );
+  }
+  const problem = validateAttachedName(options.name);
+  if (problem) throw new DualError(`${problem}; choose another name`);
+  return {
+    name: options.name,
+    image: options.image,
+    env: options.env,
+    cmd: options.cmd && options.cmd.length > 0 ? options.cmd : undefined,
+    mountWorktree: options.mountWorktree,
+    memoryBytes: options.memory === undefined ? undefined : parseMemory(options.memory),
+    nanoCpus: options.cpus === undefined ? undefined : parseCpus(options.cpus),
+    volumes: options.volumes,
+  };
+}
+
+/** `dual attach <ws> <name> --image ...`: one attached container, created and started. */
+export async function attach(ctx: Context, options: AttachOptions): Promise<Attached> {
+  const request = toRequest(options);
+  await ctx.docker.ping();
+  // The workspace lock makes "count, check the name, create" one step across processes.
+  return withLock(ctx.paths.locks, `ws-${options.workspace}`, async () => {
+    const ws = await findWorkspace(ctx, options.workspace);
+    if (!ws.running || !ws.containerId) {
+      throw new DualError(`workspace '${ws.id}' is not running (${ws.state}); start it first with \`dual start ${ws.id}\``);
+    }
+    const target = await attachTarget(ctx, { ...ws, containerId: ws.containerId }, request.mountWorktree);
+    return createAttached(ctx, target, request);
+  });
+}
+
+export async function attachTarget(
+  ctx: Context,
+  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  mountWorktree: boolean,
+): Promise<AttachTarget> {
+  if (!mountWorktree) return { ...ws, workspaceVolumes: [] };
+  const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`]);
+  return {
+    ...ws,
+    gitCommonDir: await ctx.git.commonDir(ws.worktree),
+    workspaceVolumes: volumes
+      .filter((v) => !(LABEL.attached in v.labels) && v.labels[LABEL.volume])
+      .map((v) => ({ name: v.name, target: `${ws.worktree}/${v.labels[LABEL.volume]}` })),
+  };
+}
+
+/** The caller holds the workspace lock. Anything made here is removed again if a later step fails. */
+export async function createAttached(ctx: Context, target: AttachTarget, request: AttachRequest): Promise<Attached> {
+  const existing = await listAttached(ctx, target.id);
+  if (existing.some((a) => a.name === request.name)) throw duplicate(target.id, request.name);
+  const max = loadSettings(ctx.paths.config).attached.maxPerWorkspace;
+  if (existing.length >= max) {
+    throw new DualError(
+      `workspace '${target.id}' already has ${existing.length} attached container${existing.length === 1 ? '' : 's'}, the limit is ${max}; remove one with \`dual attached rm ${target.id} <name>\` or raise attached.maxPerWorkspace in ${ctx.paths.config}`,
+    );
+  }
+  await ensureImage(ctx, request.image);
+  const rollback = new Rollback();
+  try {
+    for (const volume of attachedVolumes(target, request)) {
+      await ctx.docker.createVolume(volume);
+      rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
+    }
+    const spec = attachedContainerSpec(target, request, hostUser());
+    const containerId = await ctx.docker.createContainer(spec).catch((error: unknown) => {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 409) throw duplicate(target.id, request.name);
+      // e.g. more CPUs than the engine has: Docker's own message says the range.
+      if (status === 400) throw new DualError(`cannot create attached container '${request.name}': ${engineMessage(error)}; adjust the options`);
+      throw error;
+    });
+    rollback.add(`container ${spec.name}`, () => ctx.docker.removeContainer(containerId));
+    await ctx.docker.startContainer(containerId).catch((error: unknown) => {
+      throw new DualError(`attached container '${request.name}' did not start: ${(error as Error).message.split('\n')[0]}; check the image and command`);
+    });
+    const details = await ctx.docker.inspectContainer(containerId);
+    return {
+      name: request.name,
+      workspace: target.id,
+      image: request.image,
+      state: details?.state ?? 'running',
+      containerId,
+      containerName: spec.name,
+    };
+  } catch (error) {
+    await rollback.run(ctx.log);
+    throw error;
+  }
+}
+
+function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string } }).json;
+  return (json?.message ?? (error as Error).message).split('\n')[0]!.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '');
+}
+
+function duplicate(id: string, name: string): DualError {
+  return new DualError(
+    `workspace '${id}' already has an attached container named '${name}' (${attachedContainerName(id, name)}); choose another name or remove it with \`dual attached rm ${id} ${name}\``,
+  );
+}

@@ -1,0 +1,49 @@
+import type { DualJson } from '../../src/config/dual-json.js';
+import { LABEL } from '../../src/labels.js';
+import type { Context } from '../../src/wiring.js';
+import { createAttached, attachTarget, toRequest } from './attach.js';
+import { listAttached } from './find.js';
+import { reviveAttached } from './revive.js';
+
+/**
+ * Called by `dual create` right after the workspace container starts, under the workspace
+ * lock: creates the attached containers `.dual.json` declares that do not exist yet, and
+ * brings existing ones back onto the (possibly new) network namespace. If one cannot be
+ * created, the ones this call made are removed and the error goes up, so a failed create
+ * leaves nothing behind.
+ */
+export async function startDeclaredAttached(
+  ctx: Context,
+  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  config: DualJson,
+): Promise<void> {
+  await reviveAttached(ctx, ws);
+  const existing = new Set((await listAttached(ctx, ws.id)).map((a) => a.name));
+  const made: Array<{ name: string; containerId: string }> = [];
+  try {
+    for (const [name, declared] of Object.entries(config.attached)) {
+      if (existing.has(name)) continue;
+      const request = toRequest({
+        name,
+        image: declared.image,
+        env: declared.env,
+        cmd: typeof declared.command === 'string' ? ['sh', '-c', declared.command] : declared.command,
+        mountWorktree: declared.mountWorktree,
+        memory: declared.memory,
+        cpus: declared.cpus,
+        volumes: declared.volumes,
+      });
+      const target = await attachTarget(ctx, ws, request.mountWorktree);
+      const created = await createAttached(ctx, target, request);
+      made.push({ name, containerId: created.containerId });
+      ctx.log(`dual: attached ${name} (${declared.image}) to ${ws.id}`);
+    }
+  } catch (error) {
+    for (const { name, containerId } of made) {
+      await ctx.docker.removeContainer(containerId).catch(() => undefined);
+      const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`, `${LABEL.attached}=${name}`]).catch(() => []);
+      for (const v of volumes) await ctx.docker.removeVolume(v.name).catch(() => undefined);
+    }
+    throw error;
+  }
+}

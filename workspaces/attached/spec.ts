@@ -1,0 +1,104 @@
+import { posix } from 'node:path';
+import type { ContainerSpec } from '../../src/docker/engine.js';
+import { LABEL } from '../../src/labels.js';
+import { attachedContainerName, slugify } from '../../src/naming.js';
+import { VERSION } from '../../src/version.js';
+import type { HostUser } from '../container-spec.js';
+
+/** The workspace an attached container joins. */
+export interface AttachTarget {
+  id: string;
+  repo: string;
+  branch: string;
+  worktree: string;
+  /** The running workspace container; its network namespace is shared. */
+  containerId: string;
+  /** Needed only with mountWorktree, so git works inside. */
+  gitCommonDir?: string;
+  /** The workspace's own volumes (node_modules...), shown to a container that mounts the worktree. */
+  workspaceVolumes: Array<{ name: string; target: string }>;
+}
+
+export interface AttachRequest {
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  /** Main process; undefined = the image's own command. */
+  cmd?: string[];
+  mountWorktree: boolean;
+  memoryBytes?: number;
+  nanoCpus?: number;
+  /** Absolute paths inside the attached container kept in named, labelled volumes. */
+  volumes: string[];
+}
+
+/** Seconds before SIGKILL: longer than a workspace's 3 s, databases need time to flush. */
+export const ATTACHED_STOP_TIMEOUT_SECONDS = 10;
+
+export function attachedLabels(target: AttachTarget, name: string): Record<string, string> {
+  return {
+    [LABEL.workspace]: target.id,
+    [LABEL.attached]: name,
+    [LABEL.repo]: target.repo,
+    [LABEL.branch]: target.branch,
+    [LABEL.version]: VERSION,
+  };
+}
+
+/** Named volumes of an attached container: labelled like it, so destroy and cleanup find them. */
+export function attachedVolumes(target: AttachTarget, request: AttachRequest) {
+  return request.volumes.map((path) => ({
+    name: `${attachedContainerName(target.id, request.name)}-v-${slugify(path) || 'root'}`,
+    target: posix.normalize(path),
+    labels: { ...attachedLabels(target, request.name), [LABEL.volume]: path },
+  }));
+}
+
+/**
+ * `--network=container:<workspace container id>`: the attached container has no network of
+ * its own, so it reaches the workspace's localhost services and they reach its ports, with
+ * nothing published and no clash between branches. With mountWorktree it sees the worktree
+ * at its host path (and the workspace's volumes), starts there and runs as the host user, as
+ * the workspace does, so files it writes stay the user's.
+ */
+export function attachedContainerSpec(target: AttachTarget, request: AttachRequest, user: HostUser): ContainerSpec {
+  const env: Record<string, string> = {
+    DUAL_WORKSPACE: target.id,
+    DUAL_REPO: target.repo,
+    DUAL_BRANCH: target.branch,
+    DUAL_ATTACHED: request.name,
+  };
+  const binds: ContainerSpec['binds'] = [];
+  const volumes = attachedVolumes(target, request).map(({ name, target: path }) => ({ name, target: path }));
+  let workingDir = '';
+  let runAs: string | undefined;
+  if (request.mountWorktree) {
+    binds.push({ source: target.worktree, target: target.worktree });
+    const common = target.gitCommonDir;
+    if (common && !common.startsWith(target.worktree + '/')) binds.push({ source: common, target: common });
+    volumes.push(...target.workspaceVolumes);
+    workingDir = target.worktree;
+    if (user.uid !== 0) {
+      runAs = `${user.uid}:${user.gid}`;
+      env.HOME = '/tmp';
+    }
+  }
+  Object.assign(env, request.env);
+  return {
+    name: attachedContainerName(target.id, request.name),
+    image: request.image,
+    cmd: request.cmd,
+    user: runAs,
+    workingDir,
+    env,
+    labels: attachedLabels(target, request.name),
+    binds,
+    volumes,
+    publishLoopback: [],
+    networkMode: `container:${target.containerId}`,
+    init: true,
+    memoryBytes: request.memoryBytes,
+    nanoCpus: request.nanoCpus,
+    stopTimeoutSeconds: ATTACHED_STOP_TIMEOUT_SECONDS,
+  };
+}
