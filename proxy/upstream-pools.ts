@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 /**
  * One undici Pool per upstream address, reused across requests and client connections:
  * pooled keep-alive upstream connections are where the throughput comes from
- * (DATA-PATH.md). Pools for addresses no workspace uses any more (a restart changed the
+ * (SPEC.md, "The data path"). Pools for addresses no workspace uses any more (a restart changed the
  * IP or host port) are closed when the route table changes.
  */
 export class UpstreamPools {
