@@ -1,0 +1,28 @@
+import { LeanDockerClient } from '../src/docker/lean-client.js';
+
+/** Removes every container and volume labelled with this run's repo name, whatever state they are in. */
+export async function removeLabelled(repo: string): Promise<number> {
+  const docker = new LeanDockerClient();
+  try {
+    const filter = encodeURIComponent(JSON.stringify({ label: [`dual.repo=${repo}`] }));
+    const containers = await docker.request<Array<{ Id: string }>>('GET', `/containers/json?all=1&filters=${filter}`);
+    await Promise.all(containers.map((c) => docker.request('DELETE', `/containers/${c.Id}?force=1&v=1`).catch(() => undefined)));
+    const volumes = await docker.request<{ Volumes: Array<{ Name: string }> | null }>('GET', `/volumes?filters=${filter}`);
+    await Promise.all((volumes.Volumes ?? []).map((v) => docker.request('DELETE', `/volumes/${v.Name}?force=1`).catch(() => undefined)));
+    return containers.length;
+  } finally {
+    docker.close();
+  }
+}
+
+/** The container's address on the default bridge: the "direct" path, what any proxy dials. */
+export async function bridgeIp(containerName: string): Promise<string> {
+  const docker = new LeanDockerClient();
+  try {
+    const c = await docker.request<{ NetworkSettings: { IPAddress: string } }>('GET', `/containers/${containerName}/json`);
+    if (!c.NetworkSettings.IPAddress) throw new Error(`${containerName} has no bridge IP`);
+    return c.NetworkSettings.IPAddress;
+  } finally {
+    docker.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CreateTiming } from './create-bench.js';
+import type { Timing } from './exec-bench.js';
+import { fmt, ratio } from './stats.js';
+
+export type PathName = 'direct' | 'dual' | 'nginx';
+
+/** One measure across the three paths (a path missing when its tool is not installed). */
+export interface ProxyRow {
+  label: string;
+  unit: string;
+  values: Partial<Record<PathName, number>>;
+}
+
+export interface Report {
+  date: string;
+  environment: string;
+  exec: Timing[];
+  create: CreateTiming;
+  proxy: ProxyRow[];
+  notes: string[];
+}
+
+export function renderMarkdown(r: Report): string {
+  const docker = r.exec.find((t) => t.label.includes('docker'))?.p50;
+  const lines = [
+    `## ${r.date}`,
+    '',
+    `Machine: 2 cores, noisy shared machine: ratios, not absolute truths. ${r.environment}`,
+    '',
+    'Command: `npm run bench`',
+    '',
+    '### CLI (wall time, spawn to exit)',
+    '',
+    '| command | p50 ms | p90 ms | p50 vs docker exec |',
+    '|---|---|---|---|',
+    ...r.exec.map((t) => `| ${t.label} (n=${t.samples.length}) | ${fmt(t.p50)} | ${fmt(t.p90)} | ${ratio(t.p50, docker)} |`),
+    `| \`dual create\` alone (warm image, n=${r.create.create.length}) | ${fmt(r.create.createP50)} | – | – |`,
+    `| \`dual create\` to first \`dual exec -- true\` OK (n=${r.create.toFirstExec.length}) | ${fmt(r.create.p50)} | – | – |`,
+    '',
+    '### Proxy: direct to the container vs dual vs nginx',
+    '',
+    '| measure | direct | dual proxy | nginx | dual / direct | dual / nginx | nginx / direct |',
+    '|---|---|---|---|---|---|---|',
+    ...r.proxy.map((row) => {
+      const v = row.values;
+      const cell = (n: number | undefined) => (n === undefined ? 'n/a' : fmt(n));
+      return `| ${row.label} (${row.unit}) | ${cell(v.direct)} | ${cell(v.dual)} | ${cell(v.nginx)} | ${ratio(v.dual, v.direct)} | ${ratio(v.dual, v.nginx)} | ${ratio(v.nginx, v.direct)} |`;
+    }),
+    '',
+    'Ratios are the first path divided by the second: above 1 is better for requests/s and MB/s, worse for latencies.',
+  ];
+  if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the recorded section of BENCHMARKS.md (prose around it stays), or creates the file. */
+export function recordInFile(file: string, markdown: string): void {
+  const section = `${START}\n${markdown}${END}`;
+  if (!existsSync(file)) {
+    writeFileSync(file, `# Benchmarks\n\nRecorded by \`npm run bench\` (scripts/bench.sh, bench/); each run replaces the section below.\n\n${section}\n`);
+    return;
+  }
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  writeFileSync(file, from >= 0 && to > from ? `${text.slice(0, from)}${section}${text.slice(to + END.length)}` : `${text.trimEnd()}\n\n${section}\n`);
+}

@@ -1,0 +1,118 @@
+// `npm run bench` (scripts/bench.sh builds this file with esbuild and runs it from the checkout).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo } from '../test/helpers/git-repo.js';
+import { BenchEnv } from './bench-env.js';
+import { bridgeIp, removeLabelled } from './cleanup.js';
+import { benchCreate } from './create-bench.js';
+import { startDualProxy, type RunningProxy } from './dual-proxy.js';
+import { benchExec } from './exec-bench.js';
+import { waitServing } from './http-probe.js';
+import { startNginx, type RunningNginx } from './nginx.js';
+import { benchProxy, type Target } from './proxy-bench.js';
+import { recordInFile, renderMarkdown } from './report.js';
+import { findTool, freePort } from './tools.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const env = new BenchEnv();
+  const notes: string[] = [];
+  let proxy: RunningProxy | undefined;
+  let nginx: RunningNginx | undefined;
+  const cleanup = async () => {
+    await proxy?.stop();
+    await nginx?.stop();
+    const removed = await removeLabelled(env.repo);
+    log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}`);
+    if (!process.env.BENCH_TMP) rmSync(env.root, { recursive: true, force: true });
+  };
+  // Ctrl-C: still remove the containers (scripts/bench.sh has a trap for harder deaths).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    // The proxy pins one free port; the fixture server listens on the same port in its
+    // container, because the proxy forwards <id>.localhost:<p> to the container's port <p>.
+    const port = await freePort();
+    const fixture = (name: string) => readFileSync(join(env.checkout, 'bench', 'fixture', name), 'utf8');
+    const dualJson = { image: 'dual-test/node', start: 'node server.js', ports: [port], env: { PORT: String(port) } };
+    const createBranches = ['create-1', 'create-2', 'create-3'];
+    makeRepo(
+      env.path('repo'),
+      { 'server.js': fixture('server.js'), 'package.json': fixture('package.json'), '.dual.json': JSON.stringify(dualJson) },
+      Object.fromEntries(createBranches.map((b) => [b, {}])),
+    );
+    await env.dual('add', env.path('repo'), '--name', env.repo);
+
+    log('bench: dual create to first exec ...');
+    const create = await benchCreate(env, createBranches);
+
+    const id = env.id('main');
+    await env.dual('create', env.repo, 'main');
+    log('bench: exec (30 interleaved runs each) ...');
+    const exec = await benchExec(env, id);
+
+    const ip = await bridgeIp(`dual-${id}`);
+    const host = (p: number) => `${id}.localhost:${p}`;
+    await waitServing(ip, port, host(port), 'the fixture server in the container');
+    const targets: Target[] = [{ name: 'direct', address: ip, port, host: host(port) }];
+
+    proxy = startDualProxy(env, port);
+    try {
+      await waitServing('127.0.0.1', port, host(port), 'dual proxy', proxy.exited);
+      targets.push({ name: 'dual', address: '127.0.0.1', port, host: host(port) });
+    } catch (error) {
+      // The other rows still mean something: record why this column is empty and go on.
+      log(`bench: ${(error as Error).message}\nproxy log:\n${proxy.logTail()}`);
+      notes.push(`\`dual proxy --port ${port}\` did not serve (${(error as Error).message}): the dual column is empty.`);
+      await proxy.stop();
+    }
+
+    const nginxBin = findTool('nginx', ['/usr/sbin/nginx']);
+    if (nginxBin) {
+      const nginxPort = await freePort();
+      nginx = startNginx(nginxBin, env.path('nginx'), nginxPort, [{ host: `${id}.localhost`, upstream: `${ip}:${port}` }]);
+      await waitServing('127.0.0.1', nginxPort, host(nginxPort), 'nginx');
+      targets.push({ name: 'nginx', address: '127.0.0.1', port: nginxPort, host: host(nginxPort) });
+    } else {
+      notes.push('nginx is not installed: the nginx column is empty (scripts/bench.sh installs nginx-light on Debian as root).');
+    }
+    if (!findTool('wrk', [])) throw new Error('wrk is not installed (scripts/bench.sh installs it on Debian as root)');
+
+    log(`bench: proxy paths: ${targets.map((t) => `${t.name}=${t.address}:${t.port}`).join(', ')} ...`);
+    const proxyRows = await benchProxy(targets, notes, log);
+
+    const markdown = renderMarkdown({
+      date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
+      environment: versions(env.docker, nginxBin),
+      exec,
+      create,
+      proxy: proxyRows,
+      notes,
+    });
+    process.stdout.write(`\n${markdown}`);
+    recordInFile(join(env.checkout, 'BENCHMARKS.md'), markdown);
+    log('bench: recorded in BENCHMARKS.md');
+  } finally {
+    await cleanup();
+  }
+}
+
+function versions(docker: string, nginx: string | undefined): string {
+  const quiet = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const engine = quiet(docker, ['version', '--format', '{{.Server.Version}}']);
+  const nginxVersion = nginx ? (quiet('sh', ['-c', `${nginx} -v 2>&1`]).split('/')[1] ?? '?') : 'not installed';
+  return `Node ${process.version}, Docker engine ${engine}, nginx ${nginxVersion}.`;
+}
+
+main().catch((error: Error) => {
+  log(`bench: failed: ${error.message}`);
+  process.exitCode = 1;
+});

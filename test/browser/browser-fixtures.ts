@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DUAL_BIN } from '../helpers/cli.js';
+
+const HMR_APP = fileURLToPath(new URL('../fixtures/hmr-app', import.meta.url));
+
+/** test/fixtures/hmr-app as files for makeRepo: a dev server with hot reload, no dependencies. */
+export function hmrAppFiles(): Record<string, string> {
+  return Object.fromEntries(readdirSync(HMR_APP).map((name) => [name, readFileSync(join(HMR_APP, name), 'utf8')]));
+}
+
+export interface ProxyChild {
+  /** Everything it printed so far, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `dual proxy --port <p>` in the foreground as a child process, the way a user runs it. */
+export function startDualProxy(env: NodeJS.ProcessEnv, port: number): ProxyChild {
+  const child = spawn(process.execPath, [DUAL_BIN, 'proxy', '--port', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return {
+    output: () => `dual proxy output:\n${output}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // SIGTERM lets it close its listeners; SIGKILL only if it does not exit.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
