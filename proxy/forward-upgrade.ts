@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import http, { type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import type { Upstream } from './route-table.js';
@@ -7,10 +7,12 @@ import type { Upstream } from './route-table.js';
 export type UpgradeFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoException };
 
 /**
- * WebSocket (and any other Upgrade): once the upstream accepts the TCP connection the
- * proxy writes the request head and then only pipes bytes both ways. Its 101 answer, or a
- * refusal, reaches the client as the upstream wrote it; after that the frames pass
- * untouched, so HMR and any subprotocol work.
+ * WebSocket (and any other Upgrade). The request goes upstream through Node's HTTP client,
+ * which parses the answer: only a 101 turns the client connection into a tunnel (frames pass
+ * untouched, so HMR and any subprotocol work). Any other answer (a dev server refusing the
+ * origin, a plain server ignoring `Upgrade: h2c`) is relayed as an ordinary response and the
+ * client connection is closed after it, so the next request on that connection can never
+ * reach this upstream without its own Host routing and checks.
  */
 export function forwardUpgrade(
   req: IncomingMessage,
@@ -18,36 +20,83 @@ export function forwardUpgrade(
   head: Buffer,
   options: { upstream: Upstream; port: number; rewriteHost: boolean; onFailure: (failure: UpgradeFailure) => void },
 ): void {
-  const upstream = connect({ host: options.upstream.host, port: options.upstream.port });
-  let connected = false;
-  const cleanup = (error?: Error) => {
-    if (!connected && error) options.onFailure({ kind: 'connect-failed', error: error as NodeJS.ErrnoException });
-    upstream.destroy();
-    if (connected) client.destroy();
-  };
-  upstream.on('error', cleanup);
-  client.on('error', () => upstream.destroy());
-  client.once('close', () => upstream.destroy());
-  upstream.setTimeout(5_000, () => cleanup(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
-  upstream.once('connect', () => {
-    connected = true;
+  const headers = upstreamRequestHeaders(req.rawHeaders, {
+    clientIp: req.socket.remoteAddress ?? '',
+    host: req.headers.host ?? '',
+    port: options.port,
+    rewriteHost: options.rewriteHost,
+    upgrade: true,
+  });
+  const upstreamReq = http.request({
+    host: options.upstream.host,
+    port: options.upstream.port,
+    method: req.method,
+    path: req.url,
+    headers,
+    agent: false,
+    setHost: false,
+    timeout: 5_000,
+  });
+  let answered = false;
+  client.once('close', () => upstreamReq.destroy());
+  upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
+  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+    if (!answered) options.onFailure({ kind: 'connect-failed', error });
+    else client.destroy();
+  });
+
+  upstreamReq.once('upgrade', (res, upstream: Socket, upstreamHead: Buffer) => {
+    answered = true;
     upstream.setTimeout(0);
     upstream.setNoDelay(true);
     (client as Socket).setNoDelay?.(true);
     (client as Socket).setTimeout?.(0);
-    const headers = upstreamRequestHeaders(req.rawHeaders, {
-      clientIp: req.socket.remoteAddress ?? '',
-      host: req.headers.host ?? '',
-      port: options.port,
-      rewriteHost: options.rewriteHost,
-      upgrade: true,
-    });
-    let text = `${req.method} ${req.url} HTTP/1.1\r\n`;
-    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    upstream.write(`${text}\r\n`);
+    client.write(statusLine(res) + headerLines(res.rawHeaders) + '\r\n');
+    if (upstreamHead.length > 0) client.write(upstreamHead);
     if (head.length > 0) upstream.write(head);
     upstream.pipe(client);
     client.pipe(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
+    client.once('close', () => upstream.destroy());
   });
+
+  upstreamReq.once('response', (res) => {
+    answered = true;
+    // Not switching protocols: relay this one answer, close-delimited, then end the connection.
+    const kept = withoutFraming(res.rawHeaders);
+    client.write(statusLine(res) + headerLines(kept) + 'Connection: close\r\n\r\n');
+    if (req.method === 'HEAD') {
+      res.resume();
+      client.end();
+      return;
+    }
+    res.pipe(client);
+    res.on('error', () => client.destroy());
+  });
+
+  // The client's request body (rare for upgrades) ends here: the head was already read.
+  upstreamReq.end();
+}
+
+function statusLine(res: IncomingMessage): string {
+  return `HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}\r\n`;
+}
+
+function headerLines(raw: string[]): string {
+  let text = '';
+  for (let i = 0; i < raw.length; i += 2) text += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return text;
+}
+
+/** A chunked body arrives de-chunked and is re-sent close-delimited: drop the hop-by-hop framing headers. */
+function withoutFraming(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'transfer-encoding' || name === 'connection' || name === 'keep-alive') continue;
+    out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { forwardHttp, type ForwardFailure } from './forward-http.js';
 import { forwardUpgrade } from './forward-upgrade.js';
+import { isServerWideOptions, normalizeRequestTarget } from './request-target.js';
 import { classifyHost } from './host.js';
 import type { ProxyLog } from './log.js';
 import { renderPage, wantsJson, type Page, type RenderedPage } from './pages.js';
@@ -81,6 +82,13 @@ export function createRequestHandler(deps: HandlerDeps) {
       );
     }
     try {
+      normalizeRequestTarget(req);
+      if (isServerWideOptions(req)) {
+        req.resume();
+        res.writeHead(204, { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' });
+        res.end();
+        return;
+      }
       const decision = decide(deps, req.headers.host, port);
       if (decision.kind === 'page') {
         // A request body nobody reads must still be drained, or the keep-alive connection stalls.
@@ -121,6 +129,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     socket.on('error', () => socket.destroy());
     const port = (socket as { localPort?: number }).localPort ?? 0;
     try {
+      normalizeRequestTarget(req);
       const decision = decide(deps, req.headers.host, port);
       if (decision.kind === 'page') {
         writeRawPage(socket, render(decision.page, port, req.headers.accept));

@@ -76,6 +76,21 @@ describe('protocols', () => {
     expect(await wsEcho(feat, 'hello')).toBe('feat: hello');
   });
 
+  it('relays a refused upgrade as one answer and closes, so the next request on that connection is never tunneled', async () => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(`GET / HTTP/1.1\r\nHost: ${host(main)}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`);
+    socket.write(`GET / HTTP/1.1\r\nHost: ${host(feat)}\r\n\r\n`);
+    await closed;
+    const text = Buffer.concat(received).toString();
+    expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(text).toContain('refused by main');
+    expect(text).not.toContain('tunneled');
+    expect(text.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  });
+
   it('answers a WebSocket upgrade for an unknown workspace with the 404 page', async () => {
     await expect(wsEcho({ id: 'nope', containerId: '' }, 'x')).rejects.toThrow(/status 404/);
   });
