@@ -104,6 +104,25 @@ export function registerWorkspaceCommands(program: Command): void {
     });
 
   program
+    .command('prune')
+    .description('remove what failures left behind: orphaned attached containers, volumes, markers (never worktrees)')
+    .option('--dry-run', 'only say what would be removed')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
+      const { pruneOrphans } = await import('../../workspaces/prune.js');
+      const result = await pruneOrphans(await realContext(), Boolean(opts.dryRun));
+      if (opts.json) return printJson(result);
+      const verb = opts.dryRun ? 'would remove' : 'removed';
+      for (const name of result.containers) process.stdout.write(`${verb} container\t${name}\n`);
+      for (const name of result.volumes) process.stdout.write(`${verb} volume\t${name}\n`);
+      if (result.markers > 0) process.stdout.write(`${verb} ${result.markers} stale marker(s)\n`);
+      for (const w of result.keptWorktrees) {
+        process.stderr.write(`kept worktree of ${w.id} (its container is gone): ${w.worktree}; remove it with \`${w.hint}\`\n`);
+      }
+      if (result.containers.length + result.volumes.length + result.markers === 0) process.stderr.write('nothing to prune\n');
+    });
+
+  program
     .command('destroy <workspace>')
     .description('remove the container, its volumes and the worktree (the branch stays)')
     .option('--force', 'even with uncommitted changes or commits that exist only on this branch')

@@ -27,6 +27,8 @@ export interface Git {
   branchSource(repo: string, branch: string, from?: string): Promise<BranchSource>;
   addWorktree(repo: string, path: string, branch: string, source: BranchSource): Promise<void>;
   removeWorktree(repo: string, path: string): Promise<void>;
+  /** Forget worktrees whose folders were deleted by hand. */
+  pruneWorktrees(repo: string): Promise<void>;
   deleteBranch(repo: string, branch: string): Promise<void>;
   branchHead(repo: string, branch: string): Promise<string | undefined>;
   /** `git status --porcelain` lines of a worktree (empty = clean). */

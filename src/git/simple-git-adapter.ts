@@ -84,6 +84,10 @@ export class SimpleGitAdapter implements Git {
     await this.at(repo).raw(['worktree', 'remove', '--force', '--force', path]);
   }
 
+  async pruneWorktrees(repo: string): Promise<void> {
+    await this.at(repo).raw(['worktree', 'prune']);
+  }
+
   async deleteBranch(repo: string, branch: string): Promise<void> {
     await this.at(repo).raw(['branch', '-D', '--', branch]);
   }

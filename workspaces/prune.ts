@@ -1,0 +1,75 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { LABEL } from '../src/labels.js';
+import type { Context } from '../src/wiring.js';
+import { listWorkspaces } from './list.js';
+import { withLock } from './locks.js';
+import { listRepos } from './repos.js';
+
+export interface PruneResult {
+  /** Attached containers whose workspace container is gone. */
+  containers: string[];
+  /** Volumes labelled with a workspace that has no container left. */
+  volumes: string[];
+  /** Markers under $DUAL_HOME/state for containers that no longer exist. */
+  markers: number;
+  /** Worktrees dual made whose container is gone: kept (they may hold work), with the command to remove each. */
+  keptWorktrees: Array<{ id: string; worktree: string; hint: string }>;
+}
+
+/**
+ * Removes what failures and hand-run `docker rm`s leave behind (devcontainers/cli#386): all of
+ * it is found by label, so only things dual made for this DUAL_HOME's repos are touched. Worktrees are never removed here:
+ * they can hold uncommitted work; `dual destroy` checks for that first.
+ */
+export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<PruneResult> {
+  const everything = await ctx.docker.listContainers([LABEL.workspace]);
+  // Only this DUAL_HOME's repos: another installation on the same engine may be mid-create.
+  const repos = new Set(listRepos(ctx).map((r) => r.name));
+  const ours = (labels: Record<string, string>) => repos.has(labels[LABEL.repo] ?? '');
+  const all = everything.filter((c) => ours(c.labels));
+  const workspaceIds = new Set(all.filter((c) => !(LABEL.attached in c.labels)).map((c) => c.labels[LABEL.workspace]));
+  const orphanAttached = all.filter((c) => LABEL.attached in c.labels && !workspaceIds.has(c.labels[LABEL.workspace]));
+  const remainingIds = new Set(all.filter((c) => !orphanAttached.includes(c)).map((c) => c.labels[LABEL.workspace]));
+  const volumes = (await ctx.docker.listVolumes([LABEL.workspace])).filter(
+    (v) => ours(v.labels) && !remainingIds.has(v.labels[LABEL.workspace]),
+  );
+  const liveContainerIds = new Set(everything.filter((c) => !orphanAttached.includes(c)).map((c) => c.id));
+  const markers = staleMarkers(ctx, liveContainerIds);
+
+  if (!dryRun) {
+    // Under each workspace's lock, and only if it still has no container: a `dual create`
+    // running now makes its volumes before its container.
+    const byWorkspace = new Set([...orphanAttached.map((c) => c.labels[LABEL.workspace]!), ...volumes.map((v) => v.labels[LABEL.workspace]!)]);
+    for (const id of byWorkspace) {
+      await withLock(ctx.paths.locks, `ws-${id}`, async () => {
+        const now = await ctx.docker.listContainers([`${LABEL.workspace}=${id}`]);
+        if (now.some((c) => !(LABEL.attached in c.labels))) return;
+        for (const c of now) await ctx.docker.removeContainer(c.id);
+        for (const v of volumes.filter((v) => v.labels[LABEL.workspace] === id)) await ctx.docker.removeVolume(v.name);
+      });
+    }
+    for (const marker of markers) rmSync(marker, { force: true });
+    // Worktree folders deleted by hand leave entries in git's list; git forgets them here.
+    for (const repo of listRepos(ctx)) await ctx.git.pruneWorktrees(repo.path).catch(() => undefined);
+  }
+  const keptWorktrees = (await listWorkspaces(ctx))
+    .filter((w) => w.state === 'container missing')
+    .map((w) => ({ id: w.id, worktree: w.worktree, hint: `dual destroy ${w.id}` }));
+  return { containers: orphanAttached.map((c) => c.name), volumes: volumes.map((v) => v.name), markers: markers.length, keptWorktrees };
+}
+
+function staleMarkers(ctx: Context, liveContainerIds: Set<string>): string[] {
+  const stale: string[] = [];
+  for (const kind of ['setup-done', 'attached-stopped']) {
+    const dir = join(ctx.paths.state, kind);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const containerId of entries) if (!liveContainerIds.has(containerId)) stale.push(join(dir, containerId));
+  }
+  return stale;
+}
