@@ -34,6 +34,9 @@ fi
 
 say "starting dockerd in the background (log: /var/log/dual-dockerd.log)"
 setsid dockerd >/var/log/dual-dockerd.log 2>&1 < /dev/null &
+# Marks the engine as ours: only an engine this script started may be restarted by the
+# engine-restart test phase (scripts/test.sh); a user's own engine is never touched.
+echo $! > /run/dual-dockerd.pid
 for _ in $(seq 1 120); do
   if engine_answers; then say "Docker engine is up"; exit 0; fi
   sleep 0.5

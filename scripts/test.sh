@@ -8,4 +8,15 @@ bash scripts/ensure-chromium.sh
 bash scripts/build-test-images.sh
 npm run --silent build
 npx tsc --noEmit
-exec npx vitest run "$@"
+npx vitest run "$@"
+
+# Phase 2, alone: a real Docker engine restart under a running proxy. Only on an engine that
+# scripts/ensure-docker.sh started (it stops every container); a user's engine is left alone.
+if [ $# -eq 0 ]; then
+  pid=$(cat /run/dual-dockerd.pid 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
+    npx vitest run --config vitest.engine.config.ts
+  else
+    echo "test.sh: engine-restart phase not run: this Docker engine was not started by scripts/ensure-docker.sh" >&2
+  fi
+fi
