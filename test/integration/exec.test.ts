@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { eventually } from '../helpers/fixtures.js';
@@ -59,6 +60,18 @@ describe('dual exec', () => {
     const r = spawnSync('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(r.stdout).toContain('has-tty');
     expect(r.status).toBe(0);
+  });
+
+  it("sizes the TTY to the caller's terminal and follows window resizes", () => {
+    const driver = fileURLToPath(new URL('../helpers/pty-driver.py', import.meta.url));
+    const loop = 'while read x; do [ "$x" = q ] && exit 3; stty size; done';
+    const r = spawnSync('python3', [driver, '24', '80', '30', '100', '--', process.execPath, DUAL_BIN, 'exec', ws, '--', 'sh', '-c', loop], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain('24 80');
+    expect(r.stdout).toContain('30 100');
+    expect(r.status).toBe(3);
   });
 
   it('runs at the worktree root from outside, and in the same relative directory from inside', async () => {

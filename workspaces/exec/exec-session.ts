@@ -32,7 +32,11 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIG
  */
 export async function runExec(client: LeanDockerClient, request: ExecRequest, streams: ExecStreams): Promise<number> {
   const tag = randomBytes(8).toString('hex');
+  // Engines from API 1.42 size the TTY before the command starts; older ones ignore this
+  // and get the size from the resize call right after start.
+  const consoleSize = request.tty && streams.stdout.rows && streams.stdout.columns ? [streams.stdout.rows, streams.stdout.columns] : undefined;
   const created = await client.request<{ Id: string }>('POST', `/containers/${request.containerId}/exec`, {
+    ConsoleSize: consoleSize,
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
@@ -42,7 +46,7 @@ export async function runExec(client: LeanDockerClient, request: ExecRequest, st
     User: request.user,
     Cmd: request.cmd,
   });
-  const socket = await client.hijack(`/exec/${created.Id}/start`, { Detach: false, Tty: request.tty });
+  const socket = await client.hijack(`/exec/${created.Id}/start`, { Detach: false, Tty: request.tty, ConsoleSize: consoleSize });
   socket.setNoDelay(true);
 
   let startFailure: { exitCode: number; message: string } | undefined;
