@@ -38,6 +38,9 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     if (ownsWorktree && repoPath) {
       await ctx.git.removeWorktree(repoPath, ws.worktree);
       removedWorktree = ws.worktree;
+    } else if (repoPath && !existsSync(ws.worktree)) {
+      // The folder was deleted by hand: let git forget it too, so the branch can be checked out again.
+      await ctx.git.pruneWorktrees(repoPath);
     }
     return { id, removedContainers: containers.length, removedVolumes: volumes.length, removedWorktree };
   });

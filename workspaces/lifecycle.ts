@@ -14,7 +14,7 @@ async function withContainer(ctx: Context, id: string): Promise<Workspace & { co
   const ws = await findWorkspace(ctx, id);
   if (!ws.containerId) throw new DualError(`workspace '${id}' has no container; recreate it with \`dual create ${ws.repo} ${ws.branch}\``);
   if (ws.state === 'worktree missing') {
-    throw new DualError(`workspace '${id}' has lost its worktree ${ws.worktree}; remove it with \`dual destroy ${id} --force\``);
+    throw new DualError(`workspace '${id}' has lost its worktree ${ws.worktree}; remove it with \`dual destroy ${id}\``);
   }
   return ws as Workspace & { containerId: string };
 }

@@ -1,5 +1,5 @@
 import { relative, resolve, posix } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { LeanDockerClient } from '../docker/lean-client.js';
 import { DualError } from '../errors.js';
 import { reportError } from '../report.js';
@@ -20,6 +20,9 @@ export async function execCommand(argv: string[]): Promise<number> {
     }
     const cwd = process.cwd();
     const workspace = await resolveWorkspace(client, args.workspace, cwd);
+    if (!existsSync(workspace.worktree)) {
+      throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
+    }
     if (!workspace.running) {
       throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
     }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { dualOk, runDual } from '../helpers/cli.js';
@@ -81,6 +81,23 @@ describe('dual destroy', () => {
     await dualOk(['destroy', `${repo}-orphan`], { env });
     expect(existsSync(worktree('orphan'))).toBe(false);
     expect(await labelled('volumes', `${repo}-orphan`)).toBe(0);
+  });
+
+  it('shows a workspace whose worktree was deleted by hand as such, and destroy lets git forget it', async () => {
+    git(sandbox.path('d'), 'branch', 'lost');
+    await dualOk(['create', repo, 'lost'], { env });
+    rmSync(worktree('lost'), { recursive: true, force: true });
+    const list = JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; state: string }>;
+    expect(list.find((w) => w.id === `${repo}-lost`)?.state).toBe('worktree missing');
+    const exec = await runDual(['exec', `${repo}-lost`, '--', 'true'], { env });
+    expect(exec.code).toBe(125);
+    expect(exec.stderr).toBe(`dual: workspace '${repo}-lost' has lost its worktree ${worktree('lost')}; remove it with \`dual destroy ${repo}-lost\`\n`);
+    await dualOk(['destroy', `${repo}-lost`], { env });
+    expect(await labelled('containers', `${repo}-lost`)).toBe(0);
+    expect(git(sandbox.path('d'), 'worktree', 'list')).not.toContain('/lost');
+    // The branch can have a workspace again.
+    await dualOk(['create', repo, 'lost'], { env });
+    expect(existsSync(worktree('lost'))).toBe(true);
   });
 
   it('refuses an unknown workspace in one line', async () => {
