@@ -24,6 +24,19 @@ await build({
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });
+// `dual exec` as one self-contained module (see src/exec-main.ts).
+await build({
+  entryPoints: { exec: 'src/exec-main.ts' },
+  outdir: fresh,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  define: { __DUAL_VERSION__: JSON.stringify(version) },
+  logLevel: 'warning',
+});
 try {
   renameSync(dist, stale);
 } catch {
