@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 
 /** Which ports to open and which to close to go from `current` to `desired`. Pure. */
@@ -86,7 +87,9 @@ export class ListenerManager {
         resolve(undefined);
       };
       server.once('error', onError);
-      server.listen({ port, host: address, exclusive: true }, () => {
+      // Not exclusive under node:cluster, so workers share the primary's socket (how
+      // bench/data-path-ab.sh measures several processes); elsewhere it is a plain listen.
+      server.listen({ port, host: address, exclusive: !cluster.isWorker }, () => {
         server.off('error', onError);
         // After listening, an error on the server itself must never crash the proxy.
         server.on('error', () => undefined);

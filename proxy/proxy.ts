@@ -75,10 +75,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   });
   const headersTimeoutMs = options.headersTimeoutMs ?? settings.headersTimeoutSeconds * 1000;
   const pinned = () => options.ports ?? settings.ports;
-  const failedPorts = new Map<number, string>();
+  /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
+  const failedPorts = new Map<string, { port: number; code: string }>();
   const listeners = new ListenerManager(() => createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log), binds, {
     opened: (port, address) => {
-      failedPorts.delete(port);
+      failedPorts.delete(`${address} ${port}`);
       log.info(`listening on ${address.includes(':') ? `[${address}]` : address}:${port}`);
     },
     closed: (port) => log.info(`closed port ${port}`),
@@ -87,7 +88,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         log.debug('no IPv6 loopback here; serving IPv4 only', { port });
         return;
       }
-      failedPorts.set(port, error.code ?? error.message);
+      failedPorts.set(`${address} ${port}`, { port, code: error.code ?? error.message });
       const holder = error.code === 'EADDRINUSE' ? `: held by ${describePortHolder(port)}` : '';
       log.error(`cannot listen on ${address}:${port} (${error.code ?? error.message})${holder}`);
     },
@@ -149,7 +150,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     sync.stop();
     await listeners.close();
     await pools.closeAll();
-    const [port, code] = [...failedPorts][0]!;
+    const { port, code } = [...failedPorts.values()][0]!;
     if (code === 'EADDRINUSE') throw new DualError(`port ${port} is in use by ${describePortHolder(port)}; stop it or pick another port with --port`);
     if (code === 'EACCES') throw new DualError(`port ${port} needs privileges to listen on; pick a port above 1023 with --port`);
     throw new DualError(`cannot listen on port ${port} (${code}); check --bind and --port`);

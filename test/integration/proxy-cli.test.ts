@@ -87,6 +87,20 @@ describe('dual proxy start|status|stop', () => {
     expect(result.stderr).toContain(`port ${held} is in use by process ${process.pid}`);
   });
 
+  it('refuses a pinned port held on one of its bind addresses, even when another opens', async () => {
+    // 127.0.0.1 is taken, ::1 (when the machine has it) is free: serving on ::1 alone would
+    // leave http://x.localhost:<port> to whatever holds 127.0.0.1.
+    const blocker = createServer();
+    const held = await freePort();
+    await new Promise<void>((r) => blocker.listen(held, '127.0.0.1', () => r()));
+    const home = sandbox.path('half-home');
+    mkdirSync(home, { recursive: true });
+    const result = await runDual(['proxy', '--port', String(held), '--bind', '127.0.0.1', '::1'], { env: { DUAL_HOME: home }, timeoutMs: 15_000 });
+    blocker.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`port ${held} is in use by process ${process.pid}`);
+  });
+
   it('refuses a non-loopback bind without --allow-remote', async () => {
     const result = await runDual(['proxy', '--bind', '0.0.0.0', '--port', String(port)], { env: { DUAL_HOME: sandbox.path('remote-home') } });
     expect(result.code).toBe(1);
