@@ -5,24 +5,26 @@ import { ROUTE_ACTIONS, type ContainerEvent, type DockerDiscovery, type EventSub
 import { LABEL } from '../src/labels.js';
 
 /** DockerDiscovery over dockerode. dockerode costs ~160 ms to load, so it is imported here, lazily. */
-export async function createDockerodeDiscovery(): Promise<DockerDiscovery> {
+export async function createDockerodeDiscovery(home: string): Promise<DockerDiscovery> {
   const { default: DockerCtor } = await import('dockerode');
   const address = engineAddress();
   const docker =
     address.kind === 'unix'
       ? new DockerCtor({ socketPath: address.socketPath })
       : new DockerCtor({ host: address.host, port: address.port, protocol: 'http' });
-  return new DockerodeDiscovery(docker, address.display);
+  return new DockerodeDiscovery(docker, address.display, [LABEL.workspace, `${LABEL.home}=${home}`]);
 }
 
 class DockerodeDiscovery implements DockerDiscovery {
   constructor(
     private readonly docker: Docker,
     readonly display: string,
+    /** Only this DUAL_HOME's containers: another installation's are not ours to route. */
+    private readonly labels: string[],
   ) {}
 
   async listLabelled(): Promise<InspectAnswer[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL.workspace] } });
+    const list = await this.docker.listContainers({ all: true, filters: { label: this.labels } });
     const answers = await Promise.all(list.map((c) => this.inspect(c.Id)));
     return answers.filter((a): a is InspectAnswer => a !== undefined);
   }
@@ -38,7 +40,7 @@ class DockerodeDiscovery implements DockerDiscovery {
 
   async subscribe(onEvent: (event: ContainerEvent) => void, onEnd: (error?: Error) => void): Promise<EventSubscription> {
     const stream = (await this.docker.getEvents({
-      filters: { type: ['container'], label: [LABEL.workspace], event: [...ROUTE_ACTIONS] },
+      filters: { type: ['container'], label: this.labels, event: [...ROUTE_ACTIONS] },
     })) as NodeJS.ReadableStream & { destroy(): void };
     let closedByUs = false;
     let buffered = '';

@@ -54,7 +54,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const paths = homePaths(options.home);
   const log = options.log;
   let settings: ProxySettings = loadSettings(paths.config).proxy;
-  const discovery = options.discovery ?? (await (await import('./dockerode-discovery.js')).createDockerodeDiscovery());
+  const discovery = options.discovery ?? (await (await import('./dockerode-discovery.js')).createDockerodeDiscovery(paths.home));
 
   let binds = options.bind ?? settings.bind;
   const { remote } = checkBind(binds, options.allowRemote ?? false);

@@ -1,3 +1,4 @@
+import { dualHome } from '../src/config/home.js';
 import { spawn } from 'node:child_process';
 import { LeanDockerClient } from '../src/docker/lean-client.js';
 import { DualError } from '../src/errors.js';
@@ -19,8 +20,8 @@ function urlsOf(workspace: Workspace): WorkspaceUrls {
 export async function workspaceUrlList(id: string | undefined): Promise<WorkspaceUrls[]> {
   const client = new LeanDockerClient();
   try {
-    if (id) return [urlsOf(await resolveWorkspace(client, id, process.cwd()))];
-    return (await listWorkspaceContainers(client)).map(urlsOf).sort((a, b) => a.id.localeCompare(b.id));
+    if (id) return [urlsOf(await resolveWorkspace(client, id, process.cwd(), dualHome()))];
+    return (await listWorkspaceContainers(client, dualHome())).map(urlsOf).sort((a, b) => a.id.localeCompare(b.id));
   } finally {
     client.close();
   }
@@ -31,7 +32,7 @@ export async function openWorkspaceUrls(id: string | undefined): Promise<string[
   const client = new LeanDockerClient();
   let workspace: Workspace;
   try {
-    workspace = await resolveWorkspace(client, id, process.cwd());
+    workspace = await resolveWorkspace(client, id, process.cwd(), dualHome());
   } finally {
     client.close();
   }

@@ -16,6 +16,11 @@ export const LABEL = {
   hostRewrite: 'dual.host-rewrite',
   /** Present on every volume dual creates. */
   volume: 'dual.volume',
+  /**
+   * The DUAL_HOME that made a workspace. Each installation (a user's ~/.dual, a test run, the
+   * demo) sees and routes only its own workspaces, even when they share one engine.
+   */
+  home: 'dual.home',
 } as const;
 
 export function parsePortsLabel(value: string | undefined): number[] {

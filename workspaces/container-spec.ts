@@ -13,6 +13,8 @@ export interface WorkspaceIdentity {
   worktree: string;
   /** The repo's common git directory, mounted at its own path so git works inside. */
   gitCommonDir: string;
+  /** The DUAL_HOME this workspace belongs to (label dual.home). */
+  home: string;
 }
 
 export interface HostUser {
@@ -34,6 +36,7 @@ export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): 
     [LABEL.worktree]: identity.worktree,
     [LABEL.ports]: formatPortsLabel(config.ports),
     [LABEL.version]: VERSION,
+    [LABEL.home]: identity.home,
   };
   if (config.hostHeader === 'localhost') labels[LABEL.hostRewrite] = 'localhost';
   return labels;
@@ -43,7 +46,7 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
   return config.volumes.map((path) => ({
     name: volumeName(identity.id, path),
     target: posix.join(identity.worktree, path),
-    labels: { [LABEL.workspace]: identity.id, [LABEL.repo]: identity.repo, [LABEL.volume]: path },
+    labels: { [LABEL.workspace]: identity.id, [LABEL.repo]: identity.repo, [LABEL.home]: identity.home, [LABEL.volume]: path },
   }));
 }
 

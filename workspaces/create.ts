@@ -53,6 +53,11 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
 
   return withLock(ctx.paths.locks, `ws-${id}`, async () => {
     const existing = await ctx.docker.inspectContainer(containerName(id));
+    if (existing && existing.labels[LABEL.home] !== ctx.paths.home) {
+      throw new DualError(
+        `workspace id '${id}' is taken on this Docker engine by another dual installation (DUAL_HOME=${existing.labels[LABEL.home] ?? 'unknown'}); use that DUAL_HOME, or another repo name (dual add --name)`,
+      );
+    }
     if (existing) {
       const holder = { repo: existing.labels[LABEL.repo], branch: existing.labels[LABEL.branch] };
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
@@ -116,6 +121,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       gitCommonDir: await ctx.git.commonDir(worktree),
+      home: ctx.paths.home,
     };
     for (const volume of workspaceVolumes(identity, config)) {
       await ctx.docker.createVolume({ name: volume.name, labels: volume.labels });

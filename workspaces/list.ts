@@ -13,7 +13,7 @@ import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './wor
  * 'worktree missing'. Nothing is read from a list of dual's own.
  */
 export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
-  const containers = await ctx.docker.listContainers([LABEL.workspace]);
+  const containers = await ctx.docker.listContainers([LABEL.workspace, `${LABEL.home}=${ctx.paths.home}`]);
   const workspaces = containers
     .filter((c) => isWorkspaceContainer(c.labels))
     .map((c) => {
@@ -50,7 +50,7 @@ export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
 /** A workspace by id, including ones whose container is missing. */
 export async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
   const container = await ctx.docker.inspectContainer(containerName(id));
-  if (container && isWorkspaceContainer(container.labels) && container.labels[LABEL.workspace] === id) {
+  if (container && isWorkspaceContainer(container.labels) && container.labels[LABEL.workspace] === id && container.labels[LABEL.home] === ctx.paths.home) {
     const ws = workspaceFromLabels(container.labels, container);
     return existsSync(ws.worktree) ? ws : { ...ws, state: 'worktree missing', running: false };
   }

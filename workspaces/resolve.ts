@@ -18,10 +18,10 @@ interface InspectAnswer {
  * (one list call): the workspace whose worktree contains it. Uses the lean client because
  * this runs on every `dual exec`.
  */
-export async function resolveWorkspace(client: LeanDockerClient, id: string | undefined, cwd: string): Promise<Workspace> {
-  if (id) return byId(client, id);
+export async function resolveWorkspace(client: LeanDockerClient, id: string | undefined, cwd: string, home: string): Promise<Workspace> {
+  if (id) return byId(client, id, home);
   const here = safeRealpath(cwd);
-  const all = await listWorkspaceContainers(client);
+  const all = await listWorkspaceContainers(client, home);
   const match = all
     .filter((w) => here === w.worktree || here.startsWith(w.worktree + sep))
     .sort((a, b) => b.worktree.length - a.worktree.length)[0];
@@ -31,11 +31,11 @@ export async function resolveWorkspace(client: LeanDockerClient, id: string | un
   return match;
 }
 
-async function byId(client: LeanDockerClient, id: string): Promise<Workspace> {
+async function byId(client: LeanDockerClient, id: string, home: string): Promise<Workspace> {
   try {
     const c = await client.request<InspectAnswer>('GET', `/containers/${encodeURIComponent(containerName(id))}/json`);
     const labels = c.Config.Labels ?? {};
-    if (isWorkspaceContainer(labels) && labels[LABEL.workspace] === id) {
+    if (isWorkspaceContainer(labels) && labels[LABEL.workspace] === id && labels[LABEL.home] === home) {
       return workspaceFromLabels(labels, { id: c.Id, name: c.Name.replace(/^\//, ''), state: c.State.Status });
     }
   } catch (error) {
@@ -44,8 +44,8 @@ async function byId(client: LeanDockerClient, id: string): Promise<Workspace> {
   throw new DualError(`no workspace '${id}'; see \`dual list\` for the workspaces there are`);
 }
 
-export async function listWorkspaceContainers(client: LeanDockerClient): Promise<Workspace[]> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [LABEL.workspace] }));
+export async function listWorkspaceContainers(client: LeanDockerClient, home: string): Promise<Workspace[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [LABEL.workspace, `${LABEL.home}=${home}`] }));
   const list = await client.request<Array<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> | null }>>(
     'GET',
     `/containers/json?all=1&filters=${filters}`,

@@ -1,5 +1,6 @@
 import { relative, resolve, posix } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
+import { dualHome } from '../config/home.js';
 import { LeanDockerClient } from '../docker/lean-client.js';
 import { DualError } from '../errors.js';
 import { reportError } from '../report.js';
@@ -19,7 +20,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const cwd = process.cwd();
-    const workspace = await resolveWorkspace(client, args.workspace, cwd);
+    const workspace = await resolveWorkspace(client, args.workspace, cwd, dualHome());
     if (!existsSync(workspace.worktree)) {
       throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
     }

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Everything dual keeps on the host lives under DUAL_HOME (default ~/.dual):
@@ -11,7 +11,8 @@ import { join } from 'node:path';
  * Tests point DUAL_HOME at a temp dir.
  */
 export function dualHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DUAL_HOME && env.DUAL_HOME.length > 0 ? env.DUAL_HOME : join(homedir(), '.dual');
+  // Absolute, so the dual.home label is the same whichever directory a command runs from.
+  return resolve(env.DUAL_HOME && env.DUAL_HOME.length > 0 ? env.DUAL_HOME : join(homedir(), '.dual'));
 }
 
 export function homePaths(home: string = dualHome()) {

@@ -31,6 +31,7 @@ export async function createWorkspaceContainer(
     [LABEL.worktree]: sandbox.path('worktrees', id),
     [LABEL.ports]: options.ports.join(','),
     [LABEL.version]: 'test',
+    [LABEL.home]: sandbox.home,
   };
   if (options.hostRewrite) labels[LABEL.hostRewrite] = 'localhost';
   const portKeys = Object.fromEntries(options.ports.map((p) => [`${p}/tcp`, {}]));
@@ -49,11 +50,12 @@ export async function createWorkspaceContainer(
 }
 
 /** Adds a sidecar attached to a workspace's netns (dual.attached): the proxy must never route to it. */
-export async function createAttachedContainer(docker: LeanDockerClient, workspace: WorkspaceFixture, repo: string, name: string): Promise<string> {
+export async function createAttachedContainer(docker: LeanDockerClient, workspace: WorkspaceFixture, sandbox: Sandbox, name: string): Promise<string> {
+  const repo = sandbox.repoName('px');
   const created = await docker.request<{ Id: string }>('POST', `/containers/create?name=dual-${workspace.id}--${name}`, {
     Image: 'dual-test/busybox',
     Cmd: ['sleep', '3600'],
-    Labels: { [LABEL.workspace]: workspace.id, [LABEL.repo]: repo, [LABEL.attached]: name, [LABEL.ports]: '1' },
+    Labels: { [LABEL.workspace]: workspace.id, [LABEL.repo]: repo, [LABEL.attached]: name, [LABEL.ports]: '1', [LABEL.home]: sandbox.home },
     StopSignal: 'SIGKILL',
     HostConfig: { NetworkMode: `container:${workspace.containerId}` },
   });

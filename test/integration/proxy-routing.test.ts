@@ -84,7 +84,7 @@ describe('routing', () => {
   });
 
   it('never routes to attached sidecars and lists them on the dashboard', async () => {
-    await createAttachedContainer(docker, main, sandbox.repoName('px'), 'db');
+    await createAttachedContainer(docker, main, sandbox, 'db');
     const dashboard = await waitFor(async () => {
       const reply = await request(port, `localhost:${port}`, { headers: { accept: 'application/json' } });
       const body = JSON.parse(reply.body) as { workspaces: Array<{ id: string; attached: Array<{ name: string }> }> };

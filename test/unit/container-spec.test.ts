@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
 
-const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git' };
+const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git', home: '/h/.dual' };
 
 describe('workspace container spec', () => {
   it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
@@ -38,6 +38,7 @@ describe('workspace container spec', () => {
       'dual.worktree': identity.worktree,
       'dual.ports': '3000,5173',
       'dual.host-rewrite': 'localhost',
+      'dual.home': '/h/.dual',
     });
     expect(spec.labels['dual.version']).toBeTruthy();
     expect(spec.cmd).toEqual(['sleep', 'infinity']);

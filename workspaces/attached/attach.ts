@@ -67,10 +67,11 @@ export async function attachTarget(
   ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
   mountWorktree: boolean,
 ): Promise<AttachTarget> {
-  if (!mountWorktree) return { ...ws, workspaceVolumes: [] };
+  if (!mountWorktree) return { ...ws, home: ctx.paths.home, workspaceVolumes: [] };
   const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`]);
   return {
     ...ws,
+    home: ctx.paths.home,
     gitCommonDir: await ctx.git.commonDir(ws.worktree),
     workspaceVolumes: volumes
       .filter((v) => !(LABEL.attached in v.labels) && v.labels[LABEL.volume])
