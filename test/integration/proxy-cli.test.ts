@@ -120,7 +120,7 @@ describe('dual proxy start|status|stop', () => {
       await new Promise<void>((resolve, reject) =>
         http.get({ host: '127.0.0.1', port: verbosePort, path: '/hello', headers: { host: `nope.localhost:${verbosePort}` } }, (res) => res.resume().on('end', resolve)).on('error', reject),
       );
-      await waitFor(() => stderr.includes(`GET nope.localhost:${verbosePort}/hello 404`), 5_000, 'the request line');
+      await waitFor(() => stderr.includes(`GET nope.localhost:${verbosePort}/hello 404`), 30_000, 'the request line');
       expect(stderr).not.toMatch(/^\{"level"/m);
     } finally {
       child.kill('SIGTERM');
@@ -145,7 +145,7 @@ describe('dual urls / dual open', () => {
     writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${record}'\n`);
     chmodSync(join(bin, 'xdg-open'), 0o755);
     await dualOk(['open', ws.id], { env: { ...sandbox.env, PATH: `${bin}:${process.env.PATH}` } });
-    const opened = await waitFor(() => (existsSync(record) ? readFileSync(record, 'utf8') : undefined), 5_000, 'xdg-open to run');
+    const opened = await waitFor(() => (existsSync(record) ? readFileSync(record, 'utf8') : undefined), 30_000, 'xdg-open to run');
     expect(opened.trim()).toBe(`http://${ws.id}.localhost:${port}/`);
   });
 });

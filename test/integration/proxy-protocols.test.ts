@@ -97,7 +97,7 @@ describe('protocols', () => {
 
   it('answers a WebSocket upgrade for a stopped workspace with the 503 page', async () => {
     const stopped = await createWorkspaceContainer(docker, sandbox, { branch: 'asleep', ports: [port], start: false });
-    await waitFor(async () => (await request(port, host(stopped))).status === 503, 10_000, 'the stopped workspace to be known');
+    await waitFor(async () => (await request(port, host(stopped))).status === 503, 30_000, 'the stopped workspace to be known');
     await expect(wsEcho(stopped, 'x')).rejects.toThrow(/status 503/);
   });
 
@@ -107,7 +107,7 @@ describe('protocols', () => {
     const reply = await waitFor(async () => {
       const r = await request(port, host(elsewhere));
       return r.status === 404 && r.body.includes('does not serve') ? r : undefined;
-    }, 10_000, 'the port-not-served page');
+    }, 30_000, 'the port-not-served page');
     expect(reply.body).toContain(`http://${elsewhere.id}.localhost:${other}/`);
   });
 
@@ -208,7 +208,7 @@ describe('failures', () => {
   it('releases the upstream when clients vanish mid-stream', async () => {
     for (let i = 0; i < 5; i++) await readUntil(feat, '/sse', 'first');
     const stats = async () => (JSON.parse((await request(port, host(feat), { path: '/stats' })).body) as { openStreams: number }).openStreams;
-    await waitFor(async () => (await stats()) === 0, 10_000, 'the upstream streams to close');
+    await waitFor(async () => (await stats()) === 0, 30_000, 'the upstream streams to close');
     expect((await whoami(port, host(feat))).name).toBe('feat');
   });
 

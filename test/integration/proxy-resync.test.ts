@@ -42,14 +42,14 @@ it('reconnects after the engine goes away and catches up on everything that chan
   const syncs = proxy.sync.syncCount;
 
   await relay.outage();
-  await waitFor(() => !proxy.sync.connected, 5_000, 'the proxy to notice the outage');
+  await waitFor(() => !proxy.sync.connected, 30_000, 'the proxy to notice the outage');
   // While the proxy cannot see the engine: one workspace stops, another appears.
   await docker.request('POST', `/containers/${before.containerId}/stop?t=0`);
   const during = await createWorkspaceContainer(docker, sandbox, { branch: 'during', ports: [port] });
   expect((await request(port, `${during.id}.localhost:${port}`)).status).toBe(404);
 
   await relay.restore();
-  await waitFor(() => proxy.sync.syncCount > syncs, 10_000, 'a resync');
+  await waitFor(() => proxy.sync.syncCount > syncs, 30_000, 'a resync');
   expect(proxy.sync.connected).toBe(true);
   expect((await waitFor(() => whoami(port, `${during.id}.localhost:${port}`), 20_000, 'during to answer')).name).toBe('during');
   expect((await request(port, `${before.id}.localhost:${port}`)).status).toBe(503);

@@ -89,7 +89,7 @@ describe('routing', () => {
       const reply = await request(port, `localhost:${port}`, { headers: { accept: 'application/json' } });
       const body = JSON.parse(reply.body) as { workspaces: Array<{ id: string; attached: Array<{ name: string }> }> };
       return body.workspaces.find((w) => w.id === main.id)?.attached.length ? body : undefined;
-    }, 10_000, 'sidecar on the dashboard');
+    }, 30_000, 'sidecar on the dashboard');
     expect(dashboard.workspaces.find((w) => w.id === main.id)?.attached.map((a) => a.name)).toEqual(['db']);
     expect((await whoami(port, host(main))).name).toBe('main');
   });
@@ -134,7 +134,7 @@ describe('pages', () => {
     const reply = await waitFor(async () => {
       const r = await request(port, `${main.id}.test:${port}`);
       return r.status === 200 ? r : undefined;
-    }, 10_000, 'the domain setting to apply');
+    }, 30_000, 'the domain setting to apply');
     expect((JSON.parse(reply.body) as { name: string }).name).toBe('main');
   });
 
@@ -143,7 +143,7 @@ describe('pages', () => {
     const reply = await waitFor(async () => {
       const r = await request(port, host(idle));
       return r.status === 502 ? r : undefined;
-    }, 10_000, '502 from the idle workspace');
+    }, 30_000, '502 from the idle workspace');
     expect(reply.body).toContain(`port ${port}`);
     expect(reply.body).toContain(idle.id);
     expect(reply.body).toContain(`dual exec ${idle.id} -- npm run dev`);
@@ -158,7 +158,7 @@ describe('following Docker', () => {
     const stopped = await waitFor(async () => {
       const r = await request(port, host(ws));
       return r.status === 503 ? r : undefined;
-    }, 5_000, '503');
+    }, 30_000, '503');
     expect(stopped.body).toContain(`dual start ${ws.id}`);
     await startContainer(docker, ws.containerId);
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'stopper to answer again')).name).toBe('stopper');
@@ -186,7 +186,7 @@ describe('following Docker', () => {
     const reply = await waitFor(async () => {
       const r = await request(port, host(ws));
       return r.status === 404 ? r : undefined;
-    }, 5_000, '404 after removal');
+    }, 30_000, '404 after removal');
     expect(reply.body).not.toContain(`href="http://${ws.id}.localhost`);
   });
 
@@ -197,14 +197,14 @@ describe('following Docker', () => {
     expect(answer.name).toBe('api');
     expect(proxy.ports()).toContain(newPort);
     await docker.request('DELETE', `/containers/${ws.containerId}?force=1`);
-    await waitFor(() => !proxy.ports().includes(newPort), 5_000, 'the port to close');
+    await waitFor(() => !proxy.ports().includes(newPort), 30_000, 'the port to close');
     await expect(request(newPort, `${ws.id}.localhost:${newPort}`)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('uses loopback-published ports when config says so, following the new host port after a restart', async () => {
     const ws = await createWorkspaceContainer(docker, sandbox, { branch: 'desktop', ports: [port] });
     writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, upstream: 'published', domains: ['test'] } }));
-    await waitFor(() => proxy.upstreamMode() === 'published', 10_000, 'published mode');
+    await waitFor(() => proxy.upstreamMode() === 'published', 30_000, 'published mode');
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop via published port')).name).toBe('desktop');
     const portsBefore = await publishedPort(ws.containerId, port);
     await docker.request('POST', `/containers/${ws.containerId}/restart?t=0`);
@@ -213,7 +213,7 @@ describe('following Docker', () => {
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop on its new host port')).name).toBe('desktop');
     expect((await whoami(port, host(main))).name).toBe('main');
     writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, upstream: 'bridge' } }));
-    await waitFor(() => proxy.upstreamMode() === 'bridge', 10_000, 'bridge mode again');
+    await waitFor(() => proxy.upstreamMode() === 'bridge', 30_000, 'bridge mode again');
     expect((await whoami(port, host(ws))).name).toBe('desktop');
   });
 });
