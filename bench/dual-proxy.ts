@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BenchEnv } from './bench-env.js';
+import { stopChild } from '../test/helpers/processes.js';
 
 export interface RunningProxy {
   /** Why it is no longer running (e.g. `exited with code 1`), or undefined while it runs. */
@@ -29,15 +30,6 @@ export function startDualProxy(env: BenchEnv, port: number): RunningProxy {
     exited: () =>
       child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `was killed by ${child.signalCode}` : undefined,
     logTail: () => readFileSync(log, 'utf8').split('\n').slice(-15).join('\n'),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DUAL_BIN } from '../helpers/cli.js';
+import { stopChild } from '../helpers/processes.js';
 
 const HMR_APP = fileURLToPath(new URL('../fixtures/hmr-app', import.meta.url));
 
@@ -29,16 +30,6 @@ export function startDualProxy(env: NodeJS.ProcessEnv, port: number): ProxyChild
   child.stderr.on('data', keep);
   return {
     output: () => `dual proxy output:\n${output}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        // SIGTERM lets it close its listeners; SIGKILL only if it does not exit.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { LABEL } from '../../src/labels.js';
@@ -88,16 +87,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './processes.js';
 
 export interface Reply {
   status: number;
