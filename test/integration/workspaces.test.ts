@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dualOk, runDual } from '../helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG, eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -78,6 +79,40 @@ describe('workspaces each serving :3000 in their own namespace', () => {
     }
     const list = JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; state: string }>;
     expect(list.filter((w) => w.id.startsWith(repo) && w.state === 'running')).toHaveLength(8);
+  });
+
+  it("shows the main process's output with dual logs, and follows it with -f", async () => {
+    const logs = await dualOk(['logs', id('ws-1')], { env });
+    expect(logs.stdout + logs.stderr).toBe('');
+    await runDual(['exec', id('ws-1'), '--', 'sh', '-c', 'echo from-main-process > /proc/1/fd/1'], { env });
+    const after = await eventually(async () => {
+      const r = await dualOk(['logs', id('ws-1')], { env });
+      return r.stdout.includes('from-main-process') ? r.stdout : undefined;
+    }, 'the line in the logs');
+    expect(after).toContain('from-main-process');
+    // Following: a line written after `logs -f` started still arrives.
+    const follower = spawn(process.execPath, [DUAL_BIN, 'logs', '-f', id('ws-1')], { env: { ...process.env, ...env } });
+    let followed = '';
+    follower.stdout.on('data', (c: Buffer) => (followed += c.toString()));
+    try {
+      await eventually(async () => (followed.includes('from-main-process') ? true : undefined), 'the existing line');
+      await runDual(['exec', id('ws-1'), '--', 'sh', '-c', 'echo written-later > /proc/1/fd/1'], { env });
+      await eventually(async () => (followed.includes('written-later') ? true : undefined), 'the new line while following');
+      expect(follower.exitCode).toBeNull();
+    } finally {
+      follower.kill('SIGINT');
+    }
+  });
+
+  it('opens an interactive shell in the worktree with dual shell', () => {
+    const inner = `${process.execPath} ${DUAL_BIN} shell ${id('ws-1')}`;
+    const r = spawnSync('script', ['-qec', inner, '/dev/null'], {
+      env: { ...process.env, ...env },
+      input: 'echo "in $(hostname) at $(pwd)"; exit 7\n',
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain(`in ${id('ws-1')} at ${sandbox.home}/worktrees/${repo}/ws-1`);
+    expect(r.status).toBe(7);
   });
 
   it('stops quickly (an init process handles SIGTERM) and start brings the page back', async () => {
