@@ -11,7 +11,9 @@ have_image() { "$DOCKER_CLI" image inspect "$1" >/dev/null 2>&1; }
 
 busybox_bin() {
   if [ ! -x /bin/busybox ] || ! file_is_static /bin/busybox; then
-    say "installing busybox-static"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >&2
+    say "installing busybox-static"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >&2
   fi
   echo /bin/busybox
 }
