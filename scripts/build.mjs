@@ -11,11 +11,9 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const dist = new URL('../dist', import.meta.url).pathname;
 const fresh = `${dist}.build-${process.pid}`;
 const stale = `${dist}.old-${process.pid}`;
-await build({
-  entryPoints: { cli: 'src/cli.ts' },
+const common = {
   outdir: fresh,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -23,20 +21,10 @@ await build({
   sourcemap: 'linked',
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: true });
 // `dual exec` as one self-contained module (see src/exec-main.ts).
-await build({
-  entryPoints: { exec: 'src/exec-main.ts' },
-  outdir: fresh,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  define: { __DUAL_VERSION__: JSON.stringify(version) },
-  logLevel: 'warning',
-});
+await build({ ...common, entryPoints: { exec: 'src/exec-main.ts' } });
 try {
   renameSync(dist, stale);
 } catch {

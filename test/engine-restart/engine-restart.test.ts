@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUAL_BIN, dualOk } from '../helpers/cli.js';
+import { branchPageConfig } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -38,12 +39,7 @@ function restartEngine(): void {
 
 beforeAll(async () => {
   port = await freePort();
-  const config = {
-    image: 'dual-test/busybox',
-    ports: [port],
-    start: `mkdir -p /tmp/www && echo "$DUAL_BRANCH" > /tmp/www/index.html && exec httpd -f -p ${port} -h /tmp/www`,
-  };
-  makeRepo(sandbox.path('r'), { '.dual.json': JSON.stringify(config) });
+  makeRepo(sandbox.path('r'), { '.dual.json': branchPageConfig(port) });
   await dualOk(['add', sandbox.path('r'), '--name', repo], { env });
   await dualOk(['create', repo, 'main'], { env });
   proxy = spawn(process.execPath, [DUAL_BIN, 'proxy', '--port', String(port)], { env: { ...process.env, ...env }, stdio: 'ignore' });

@@ -2,11 +2,15 @@
  * `.dual.json` for a workspace that serves its branch name on :3000 with busybox httpd, in the
  * offline test image (the seeds' experiment 001, as a repo's own config).
  */
-export const BRANCH_PAGE_CONFIG = JSON.stringify({
-  image: 'dual-test/busybox',
-  start: 'mkdir -p /tmp/www && echo "$DUAL_BRANCH" > /tmp/www/index.html && exec httpd -f -p 3000 -h /tmp/www',
-  ports: [3000],
-});
+export function branchPageConfig(port = 3000): string {
+  return JSON.stringify({
+    image: 'dual-test/busybox',
+    start: `mkdir -p /tmp/www && echo "$DUAL_BRANCH" > /tmp/www/index.html && exec httpd -f -p ${port} -h /tmp/www`,
+    ports: [port],
+  });
+}
+
+export const BRANCH_PAGE_CONFIG = branchPageConfig();
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
 export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualOk } from '../helpers/cli.js';
+import { branchPageConfig } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -13,12 +14,7 @@ let port: number;
 
 beforeAll(async () => {
   port = await freePort();
-  const config = {
-    image: 'dual-test/busybox',
-    ports: [port],
-    start: `mkdir -p /tmp/www && echo "$DUAL_BRANCH" > /tmp/www/index.html && exec httpd -f -p ${port} -h /tmp/www`,
-  };
-  makeRepo(sandbox.path('auto'), { '.dual.json': JSON.stringify(config) }, { feat: {} });
+  makeRepo(sandbox.path('auto'), { '.dual.json': branchPageConfig(port) }, { feat: {} });
   // The sandbox turns auto-start off for every other test; this one turns it on.
   writeFileSync(`${sandbox.home}/config.json`, JSON.stringify({ proxy: { autoStart: true } }));
   await dualOk(['add', sandbox.path('auto'), '--name', repo], { env });
