@@ -21,6 +21,8 @@ export const LABEL = {
    * demo) sees and routes only its own workspaces, even when they share one engine.
    */
   home: 'dual.home',
+  /** The container-shaping `.dual.json` settings it was made with (see workspaces/config-drift.ts). */
+  config: 'dual.config',
 } as const;
 
 export function parsePortsLabel(value: string | undefined): number[] {

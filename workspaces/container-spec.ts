@@ -4,6 +4,7 @@ import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
 import { containerName, volumeName } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
+import { configLabel } from './config-drift.js';
 
 export interface WorkspaceIdentity {
   id: string;
@@ -38,6 +39,7 @@ export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): 
     [LABEL.version]: VERSION,
     [LABEL.home]: identity.home,
   };
+  labels[LABEL.config] = configLabel(config);
   if (config.hostHeader === 'localhost') labels[LABEL.hostRewrite] = 'localhost';
   return labels;
 }

@@ -7,6 +7,7 @@ import { branchSlug, containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
+import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
@@ -63,7 +64,7 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
         throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
       }
-      return resumeExisting(ctx, existing.id, existing.labels[LABEL.worktree] ?? '', repo.name, options.branch, id);
+      return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id);
     }
     return createFresh(ctx, repo, options, id);
   });
@@ -76,12 +77,15 @@ function collision(id: string, holder: string): DualError {
 async function resumeExisting(
   ctx: Context,
   containerId: string,
-  worktree: string,
+  labels: Record<string, string>,
   repo: string,
   branch: string,
   id: string,
 ): Promise<CreateResult> {
+  const worktree = labels[LABEL.worktree] ?? '';
   const config = loadDualJson(worktree);
+  const drift = changedKeys(labels, config);
+  if (drift.length > 0) ctx.log(driftWarning(id, repo, branch, drift));
   await ctx.docker.startContainer(containerId);
   await startDeclaredAttached(ctx, { id, repo, branch, worktree, containerId }, config);
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);

@@ -1,6 +1,8 @@
+import { loadDualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import type { Context } from '../src/wiring.js';
 import { reviveAttached, stopAllAttached } from './attached/revive.js';
+import { changedKeys, driftWarning } from './config-drift.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { findWorkspace } from './list.js';
 import type { Workspace } from './workspace.js';
@@ -19,8 +21,20 @@ async function withContainer(ctx: Context, id: string): Promise<Workspace & { co
   return ws as Workspace & { containerId: string };
 }
 
+/** A `.dual.json` edited since the container was made is worth a warning, never a failure. */
+async function warnOnConfigDrift(ctx: Context, ws: Workspace & { containerId: string }): Promise<void> {
+  try {
+    const details = await ctx.docker.inspectContainer(ws.containerId);
+    const keys = details ? changedKeys(details.labels, loadDualJson(ws.worktree)) : [];
+    if (keys.length > 0) ctx.log(driftWarning(ws.id, ws.repo, ws.branch, keys));
+  } catch (error) {
+    ctx.log(`dual: warning: ${(error as Error).message}`);
+  }
+}
+
 export async function startWorkspace(ctx: Context, id: string): Promise<Workspace> {
   const ws = await withContainer(ctx, id);
+  await warnOnConfigDrift(ctx, ws);
   await ctx.docker.startContainer(ws.containerId);
   await reviveAttached(ctx, ws);
   return { ...ws, state: 'running', running: true };
@@ -35,6 +49,7 @@ export async function stopWorkspace(ctx: Context, id: string): Promise<Workspace
 
 export async function restartWorkspace(ctx: Context, id: string): Promise<Workspace> {
   const ws = await withContainer(ctx, id);
+  await warnOnConfigDrift(ctx, ws);
   await stopAllAttached(ctx, ws.id);
   await ctx.docker.restartContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
   await reviveAttached(ctx, ws);
