@@ -2,11 +2,13 @@ import { systemClock, type Clock } from './clock.js';
 import { dualHome, homePaths, type HomePaths } from './config/home.js';
 import type { DockerEngine } from './docker/engine.js';
 import { LeanDockerClient } from './docker/lean-client.js';
+import { LeanEngine } from './docker/lean-engine.js';
 import type { Git } from './git/git.js';
 
 /**
- * The one place the real Docker engine, git and clock are wired to the core. Heavy
- * adapters (dockerode ~160 ms to load) are imported here lazily, only by commands that use them.
+ * The one place the real Docker engine, git and the clock are wired to the core. Heavy
+ * libraries load only when used: simple-git here, dockerode only for streaming calls
+ * (see lean-engine.ts).
  */
 export interface Context {
   docker: DockerEngine;
@@ -20,13 +22,11 @@ export interface Context {
 }
 
 export async function realContext(): Promise<Context> {
-  const [{ DockerodeEngine }, { SimpleGitAdapter }] = await Promise.all([
-    import('./docker/dockerode-engine.js'),
-    import('./git/simple-git-adapter.js'),
-  ]);
+  const { SimpleGitAdapter } = await import('./git/simple-git-adapter.js');
+  const engine = new LeanDockerClient();
   return {
-    docker: new DockerodeEngine(),
-    engine: new LeanDockerClient(),
+    docker: new LeanEngine(engine),
+    engine,
     git: new SimpleGitAdapter(),
     clock: systemClock,
     paths: homePaths(dualHome()),

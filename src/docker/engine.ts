@@ -1,6 +1,6 @@
 /**
  * The slice of the Docker Engine that the workspace manager needs. One implementation
- * (dockerode-engine.ts) talks to a real engine; the interface keeps the core readable and
+ * (lean-engine.ts) talks to a real engine; the interface keeps the core readable and
  * lets pure logic be tested without one.
  */
 export interface ContainerSummary {

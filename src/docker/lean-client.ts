@@ -7,7 +7,7 @@ import { engineAddress, type EngineAddress } from './connection.js';
  * A minimal Docker Engine API client over node:http, for the hot paths (`dual exec`,
  * container lookup). Why not dockerode here: loading dockerode costs about 160 ms (it pulls
  * in grpc and protobuf), three times Node's own start-up, and `dual exec` is run thousands
- * of times a day by agents. Everything else uses dockerode (src/docker/dockerode-engine.ts).
+ * of times a day by agents. The rest of the CLI uses it too (lean-engine.ts); dockerode is loaded only for streaming calls.
  */
 export class LeanDockerClient {
   private readonly agent: http.Agent;

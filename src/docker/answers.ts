@@ -1,0 +1,84 @@
+import type { ContainerDetails, ContainerSpec, ContainerSummary } from './engine.js';
+
+/** Engine API answers (as JSON) mapped to dual's shapes, and dual's spec to a create body. Pure. */
+export interface ListEntry {
+  Id: string;
+  Names: string[];
+  State: string;
+  Status: string;
+  Image: string;
+  Labels: Record<string, string> | null;
+}
+
+export interface InspectEntry {
+  Id: string;
+  Name: string;
+  State: { Status: string; Running: boolean; StartedAt: string };
+  Config: { Image: string; Labels: Record<string, string> | null; User?: string; WorkingDir?: string; Env?: string[] | null };
+  HostConfig: { NetworkMode?: string };
+  NetworkSettings: { Networks?: Record<string, { IPAddress?: string }> | null };
+  Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string }> | null;
+}
+
+export function toSummary(c: ListEntry): ContainerSummary {
+  return {
+    id: c.Id,
+    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    state: c.State,
+    status: c.Status,
+    image: c.Image,
+    labels: c.Labels ?? {},
+  };
+}
+
+export function toDetails(c: InspectEntry): ContainerDetails {
+  const networks = Object.values(c.NetworkSettings.Networks ?? {});
+  return {
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    state: c.State.Status,
+    status: c.State.Status,
+    image: c.Config.Image,
+    labels: c.Config.Labels ?? {},
+    running: c.State.Running,
+    startedAt: c.State.StartedAt,
+    networkMode: c.HostConfig.NetworkMode ?? '',
+    ipAddress: networks[0]?.IPAddress ?? '',
+    user: c.Config.User ?? '',
+    workingDir: c.Config.WorkingDir ?? '',
+    env: c.Config.Env ?? [],
+    mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination })),
+  };
+}
+
+export function createBody(spec: ContainerSpec): Record<string, unknown> {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const port of spec.publishLoopback) {
+    exposed[`${port}/tcp`] = {};
+    bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+  }
+  return {
+    Image: spec.image,
+    Cmd: spec.cmd,
+    Entrypoint: spec.entrypoint,
+    // A container in another's network namespace cannot have its own hostname.
+    Hostname: spec.networkMode ? undefined : spec.hostname,
+    User: spec.user,
+    WorkingDir: spec.workingDir,
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: spec.labels,
+    ExposedPorts: exposed,
+    OpenStdin: spec.openStdin ?? false,
+    StopTimeout: spec.stopTimeoutSeconds,
+    HostConfig: {
+      Init: spec.init,
+      Binds: spec.binds.map((b) => `${b.source}:${b.target}${b.readOnly ? ':ro' : ''}`),
+      Mounts: spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target })),
+      PortBindings: bindings,
+      NetworkMode: spec.networkMode,
+      Memory: spec.memoryBytes,
+      NanoCpus: spec.nanoCpus,
+    },
+  };
+}
