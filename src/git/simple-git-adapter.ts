@@ -7,7 +7,8 @@ import type { BranchSource, Git, WorktreeEntry } from './git.js';
 /** Git over simple-git (which spawns git with an argv, never a shell string). */
 export class SimpleGitAdapter implements Git {
   private at(dir: string): SimpleGit {
-    return simpleGit({ baseDir: dir, trimmed: true });
+    // Done at the child's close event; simple-git 3 defaults to also waiting 50 ms after exit, which measured as ~50 ms per call here.
+    return simpleGit({ baseDir: dir, trimmed: true, completion: { onClose: true, onExit: false } });
   }
 
   async mainWorktree(path: string): Promise<string | undefined> {
