@@ -77,6 +77,7 @@ export function registerProxyCommands(program: Command): void {
       process.stdout.write(
         `proxy running (pid ${status.pid}) on ${describePorts(status.ports)}, bind ${status.bind.join(', ')}, upstream ${status.upstream}\nlog: ${status.log}\n`,
       );
+      for (const problem of status.problems) process.stderr.write(`warning: ${problem}\n`);
     });
 
   program

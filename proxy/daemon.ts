@@ -25,6 +25,7 @@ export interface ProxyStatus {
   upstream?: string;
   startedAt?: string;
   log: string;
+  problems: string[];
 }
 
 export function proxyStatus(home: string): ProxyStatus {
@@ -40,6 +41,7 @@ export function proxyStatus(home: string): ProxyStatus {
     upstream: current?.upstream,
     startedAt: current?.startedAt,
     log: paths.proxyLog,
+    problems: current?.problems ?? [],
   };
 }
 

@@ -30,7 +30,7 @@ export interface ProxyOptions {
   headersTimeoutMs?: number;
   /** Follow config.json changes (default true). */
   watchConfig?: boolean;
-  /** Called whenever the listening ports change (the daemon records them in its state file). */
+  /** Called whenever the listening ports or listener problems change (the daemon records them in its state file). */
   onPortsChanged?: (ports: number[]) => void;
 }
 
@@ -38,6 +38,8 @@ export interface RunningProxy {
   readonly table: RouteTable;
   readonly sync: RouteSync;
   ports(): number[];
+  /** Listeners that could not open, e.g. `127.0.0.1:3000 is in use by process 42 (vite)`. */
+  problems(): string[];
   upstreamMode(): UpstreamMode;
   bind(): string[];
   /** Resolves once the listeners match the current routes and settings (tests wait on it). */
@@ -76,10 +78,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const headersTimeoutMs = options.headersTimeoutMs ?? settings.headersTimeoutSeconds * 1000;
   const pinned = () => options.ports ?? settings.ports;
   /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
-  const failedPorts = new Map<string, { port: number; code: string }>();
+  const failedPorts = new Map<string, { port: number; code: string; message: string }>();
   const listeners = new ListenerManager(() => createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log), binds, {
     opened: (port, address) => {
-      failedPorts.delete(`${address} ${port}`);
+      if (failedPorts.delete(`${address} ${port}`)) options.onPortsChanged?.(listeners.ports());
       log.info(`listening on ${address.includes(':') ? `[${address}]` : address}:${port}`);
     },
     closed: (port) => log.info(`closed port ${port}`),
@@ -88,9 +90,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         log.debug('no IPv6 loopback here; serving IPv4 only', { port });
         return;
       }
-      failedPorts.set(`${address} ${port}`, { port, code: error.code ?? error.message });
       const holder = error.code === 'EADDRINUSE' ? `: held by ${describePortHolder(port)}` : '';
-      log.error(`cannot listen on ${address}:${port} (${error.code ?? error.message})${holder}`);
+      const message = `cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port} (${error.code ?? error.message})${holder}`;
+      failedPorts.set(`${address} ${port}`, { port, code: error.code ?? error.message, message });
+      log.error(message);
+      options.onPortsChanged?.(listeners.ports());
     },
   });
 
@@ -188,6 +192,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     table,
     sync,
     ports: () => listeners.ports(),
+    problems: () => [...failedPorts.values()].map((f) => f.message),
     upstreamMode: () => table.upstreamMode,
     bind: () => [...binds],
     settled: () => reconcile(),

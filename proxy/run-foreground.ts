@@ -39,14 +39,14 @@ export async function runProxyForeground(options: ForegroundOptions): Promise<nu
       logRequests: options.verbose,
       onPortsChanged: (ports) => {
         // Before the first sync finishes `proxy` is not assigned yet; the write after start covers it.
-        if (proxy) writeState(state, { pid: process.pid, ports, bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile });
+        if (proxy) writeState(state, { pid: process.pid, ports, bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems() });
       },
     });
   } catch (error) {
     releasePidFile(paths.proxyPid);
     throw error;
   }
-  writeState(state, { pid: process.pid, ports: proxy.ports(), bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile });
+  writeState(state, { pid: process.pid, ports: proxy.ports(), bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems() });
   log.info('dual proxy ready', { ports: proxy.ports(), upstream: proxy.upstreamMode() });
 
   return new Promise<number>((resolve) => {

@@ -10,6 +10,8 @@ export interface ProxyState {
   upstream: string;
   startedAt: string;
   log?: string;
+  /** Listeners that could not open, with the process holding the port where known. */
+  problems?: string[];
 }
 
 export function stateFile(paths: HomePaths): string {

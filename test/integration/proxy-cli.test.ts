@@ -29,6 +29,27 @@ afterAll(async () => {
 });
 
 describe('dual proxy start|status|stop', () => {
+  it('reports a port it cannot open, naming the process that holds it', async () => {
+    const held = await freePort();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(held, '127.0.0.1', resolve));
+    try {
+      await createWorkspaceContainer(docker, sandbox, { branch: 'busy', ports: [held] });
+      await dualOk(['proxy', 'start'], { env: sandbox.env });
+      const status = await waitFor(async () => {
+        const s = JSON.parse((await dualOk(['proxy', 'status', '--json'], { env: sandbox.env })).stdout) as { problems: string[] };
+        return s.problems.length > 0 ? s : undefined;
+      }, 30_000, 'the listener problem in the status');
+      expect(status.problems).toEqual([expect.stringContaining(`cannot listen on 127.0.0.1:${held} (EADDRINUSE): held by process ${process.pid}`)]);
+      const text = await dualOk(['proxy', 'status'], { env: sandbox.env });
+      expect(text.stderr).toContain(`warning: cannot listen on 127.0.0.1:${held}`);
+    } finally {
+      await runDual(['proxy', 'stop'], { env: sandbox.env });
+      await docker.request('DELETE', `/containers/dual-${sandbox.repoName('px')}-busy?force=1`).catch(() => undefined);
+      holder.close();
+    }
+  });
+
   it('runs one background proxy, refuses a second, and stops it', async () => {
     const before = await runDual(['proxy', 'status'], { env: sandbox.env });
     expect(before.code).toBe(3);
