@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-5}; CONNS=${2:-32}; ROUNDS=${3:-3}
 command -v wrk >/dev/null || { echo "data-path-ab: wrk is needed" >&2; exit 1; }
 work=$(mktemp -d); pids=()
+export AB_WORK="$work"
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 ln -s "$PWD/node_modules" "$work/node_modules"
@@ -56,7 +57,8 @@ const answer = (id) => ({ Id: id, Name: `/dual-${id}`, State: { Status: 'running
   NetworkSettings: { IPAddress: '', Ports: { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: upstreamPort }] } } });
 const discovery = { display: 'fake', listLabelled: async () => [answer('a'), answer('b')], inspect: async (id) => answer(id), subscribe: async () => ({ close() {} }), isDockerDesktop: async () => false };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-await startProxy({ home: mkdtempSync(join(tmpdir(), 'dual-ab-')), log: silent, discovery, upstream: 'published', bind: ['127.0.0.1'], watchConfig: false });
+// Its DUAL_HOME lives in the script's work dir, removed on exit.
+await startProxy({ home: mkdtempSync(join(process.env.AB_WORK ?? tmpdir(), 'dual-ab-')), log: silent, discovery, upstream: 'published', bind: ['127.0.0.1'], watchConfig: false });
 JS
 cat > "$work/dual-workers.mjs" <<'JS'
 // dual on 2 cores: two round-robin node:cluster workers sharing the primary's socket, each
