@@ -1,4 +1,5 @@
 import type { UpstreamMode, WorkspaceView } from './route-table.js';
+import { workspaceUrl } from '../workspaces/workspace.js';
 
 /**
  * Every answer the proxy writes itself: the dashboard and the error pages. Pure: a page
@@ -34,10 +35,6 @@ interface PageText {
   title: string;
   message: string;
   hint?: string;
-}
-
-export function workspaceUrl(id: string, port: number): string {
-  return `http://${id}.localhost:${port}/`;
 }
 
 function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): PageText {

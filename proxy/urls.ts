@@ -4,7 +4,7 @@ import { LeanDockerClient } from '../src/docker/lean-client.js';
 import { DualError } from '../src/errors.js';
 import { listWorkspaceContainers, resolveWorkspace } from '../workspaces/resolve.js';
 import type { Workspace } from '../workspaces/workspace.js';
-import { workspaceUrl } from './pages.js';
+import { workspaceUrl } from '../workspaces/workspace.js';
 
 export interface WorkspaceUrls {
   id: string;

@@ -4,9 +4,10 @@
  * one of the thousands of execs an agent runs a day. bin/dual.js picks it for `dual exec`.
  */
 import { execCommand } from './commands/exec.js';
-import { exitWith, reportError } from './report.js';
+import { reportExecFailure } from './commands/exec-failure.js';
+import { exitWith } from './report.js';
 
 execCommand(process.argv.slice(3)).then(
   (code) => exitWith(code),
-  (error: unknown) => exitWith(reportError(error, 125)),
+  (error: unknown) => exitWith(reportExecFailure(error)),
 );

@@ -35,6 +35,11 @@ export function workspaceFromLabels(
   };
 }
 
+/** The one way dual writes a workspace URL (CLI output, proxy pages, `dual urls`). */
+export function workspaceUrl(id: string, port: number): string {
+  return `http://${id}.localhost:${port}`;
+}
+
 export function workspaceUrls(id: string, ports: readonly number[]): string[] {
-  return ports.map((port) => `http://${id}.localhost:${port}`);
+  return ports.map((port) => workspaceUrl(id, port));
 }

@@ -1,19 +1,17 @@
 import type { Command } from 'commander';
-import { DualError } from '../errors.js';
 import { printJson } from '../report.js';
 import { realContext } from '../wiring.js';
+import { envEntry } from './exec-args.js';
 import { table } from './format.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `-e KEY=VAL`, or `-e KEY` to copy KEY from here (as `dual exec` and `docker run` do). */
+/** `-e` entries as an object; a bare KEY not set here is left out (as `docker run` does). */
 export function parseEnv(entries: string[], hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const entry of entries) {
+  for (const entry of entries.map((e) => envEntry(e, hostEnv, 1))) {
     const eq = entry.indexOf('=');
-    if (eq === 0) throw new DualError(`-e ${entry}: expected KEY=VALUE`);
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
-    else if (hostEnv[entry] !== undefined) env[entry] = hostEnv[entry]!;
   }
   return env;
 }

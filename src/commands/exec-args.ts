@@ -1,4 +1,5 @@
 import { DualError } from '../errors.js';
+import { EXEC_OWN_ERROR } from './exec-failure.js';
 
 export interface ExecArgs {
   workspace?: string;
@@ -31,7 +32,7 @@ export function parseExecArgs(argv: string[], hostEnv: NodeJS.ProcessEnv = proce
     const arg = head[i]!;
     const value = () => {
       const next = head[++i];
-      if (next === undefined) throw new DualError(`${arg} needs a value; see \`dual exec --help\``, 125);
+      if (next === undefined) throw new DualError(`${arg} needs a value; see \`dual exec --help\``, EXEC_OWN_ERROR);
       return next;
     };
     if (arg === '-h' || arg === '--help') result.help = true;
@@ -41,22 +42,23 @@ export function parseExecArgs(argv: string[], hostEnv: NodeJS.ProcessEnv = proce
     else if (arg === '-w' || arg === '--workdir') result.workdir = value();
     else if (arg.startsWith('--workdir=')) result.workdir = arg.slice(10);
     else if (arg === '-u' || arg === '--user') result.user = value();
-    else if (arg.startsWith('-')) throw new DualError(`unknown option ${arg} for dual exec; see \`dual exec --help\``, 125);
+    else if (arg.startsWith('-')) throw new DualError(`unknown option ${arg} for dual exec; see \`dual exec --help\``, EXEC_OWN_ERROR);
     else if (result.workspace === undefined) result.workspace = arg;
-    else throw new DualError(`put the command after --: dual exec ${result.workspace} -- ${head.slice(i).join(' ')}`, 125);
+    else throw new DualError(`put the command after --: dual exec ${result.workspace} -- ${head.slice(i).join(' ')}`, EXEC_OWN_ERROR);
   }
   if (result.help) return result;
   if (separator === -1) {
-    throw new DualError('put the command after --, e.g. `dual exec my-ws -- npm test`', 125);
+    throw new DualError('put the command after --, e.g. `dual exec my-ws -- npm test`', EXEC_OWN_ERROR);
   }
   result.command = argv.slice(separator + 1);
-  if (result.command.length === 0) throw new DualError('no command given after --', 125);
+  if (result.command.length === 0) throw new DualError('no command given after --', EXEC_OWN_ERROR);
   return result;
 }
 
-function envEntry(entry: string, hostEnv: NodeJS.ProcessEnv): string {
+/** `-e KEY=VAL` as given, or `-e KEY` with KEY's value copied from here (as `docker run` does). */
+export function envEntry(entry: string, hostEnv: NodeJS.ProcessEnv = process.env, exitCode = EXEC_OWN_ERROR): string {
   const eq = entry.indexOf('=');
-  if (eq === 0) throw new DualError(`-e ${entry}: expected KEY=VALUE`, 125);
+  if (eq === 0) throw new DualError(`-e ${entry}: expected KEY=VALUE`, exitCode);
   if (eq > 0) return entry;
   const inherited = hostEnv[entry];
   return inherited === undefined ? entry : `${entry}=${inherited}`;

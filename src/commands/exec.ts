@@ -3,13 +3,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dualHome } from '../config/home.js';
 import { LeanDockerClient } from '../docker/lean-client.js';
 import { DualError } from '../errors.js';
-import { reportError } from '../report.js';
 import { resolveWorkspace } from '../../workspaces/resolve.js';
 import { runExec } from '../../workspaces/exec/exec-session.js';
 import { EXEC_USAGE, parseExecArgs } from './exec-args.js';
+import { reportExecFailure } from './exec-failure.js';
 
-/** Exit code for dual's own failures (unknown/stopped workspace, no engine), as `docker run` uses 125. */
-export const EXEC_OWN_ERROR = 125;
 
 export async function execCommand(argv: string[]): Promise<number> {
   const client = new LeanDockerClient();
@@ -40,8 +38,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     );
   } catch (error) {
-    reportError(error, EXEC_OWN_ERROR);
-    return EXEC_OWN_ERROR;
+    return reportExecFailure(error);
   } finally {
     client.close();
   }

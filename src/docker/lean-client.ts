@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { DualError, engineUnreachableError, isEngineUnreachable } from '../errors.js';
+import { engineUnreachableError, isEngineUnreachable } from '../errors.js';
 import { engineAddress, type EngineAddress } from './connection.js';
 
 /**
@@ -115,4 +115,3 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.statusCode === 404;
 }
 
-export { DualError };

@@ -152,9 +152,9 @@ describe('dual proxy start|status|stop', () => {
 describe('dual urls / dual open', () => {
   it('prints every URL, or one workspace\'s, as text or JSON', async () => {
     const all = JSON.parse((await dualOk(['urls', '--json'], { env: sandbox.env })).stdout) as Array<{ id: string; urls: string[] }>;
-    expect(all.find((w) => w.id === ws.id)?.urls).toEqual([`http://${ws.id}.localhost:${port}/`]);
+    expect(all.find((w) => w.id === ws.id)?.urls).toEqual([`http://${ws.id}.localhost:${port}`]);
     const one = await dualOk(['urls', ws.id], { env: sandbox.env });
-    expect(one.stdout.trim()).toBe(`http://${ws.id}.localhost:${port}/`);
+    expect(one.stdout.trim()).toBe(`http://${ws.id}.localhost:${port}`);
     const missing = await runDual(['urls', 'no-such-ws'], { env: sandbox.env });
     expect(missing.code).toBe(1);
   });
@@ -167,7 +167,7 @@ describe('dual urls / dual open', () => {
     chmodSync(join(bin, 'xdg-open'), 0o755);
     await dualOk(['open', ws.id], { env: { ...sandbox.env, PATH: `${bin}:${process.env.PATH}` } });
     const opened = await waitFor(() => (existsSync(record) ? readFileSync(record, 'utf8') : undefined), 30_000, 'xdg-open to run');
-    expect(opened.trim()).toBe(`http://${ws.id}.localhost:${port}/`);
+    expect(opened.trim()).toBe(`http://${ws.id}.localhost:${port}`);
   });
 });
 

@@ -108,7 +108,7 @@ describe('protocols', () => {
       const r = await request(port, host(elsewhere));
       return r.status === 404 && r.body.includes('does not serve') ? r : undefined;
     }, 30_000, 'the port-not-served page');
-    expect(reply.body).toContain(`http://${elsewhere.id}.localhost:${other}/`);
+    expect(reply.body).toContain(`http://${elsewhere.id}.localhost:${other}`);
   });
 
   it('delivers the first SSE event before the response ends', async () => {

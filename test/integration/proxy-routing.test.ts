@@ -100,8 +100,8 @@ describe('pages', () => {
     for (const name of [`localhost:${port}`, `dual.localhost:${port}`, `127.0.0.1:${port}`]) {
       const reply = await request(port, name);
       expect(reply.status).toBe(200);
-      expect(reply.body).toContain(`http://${main.id}.localhost:${port}/`);
-      expect(reply.body).toContain(`http://${feat.id}.localhost:${port}/`);
+      expect(reply.body).toContain(`http://${main.id}.localhost:${port}"`);
+      expect(reply.body).toContain(`http://${feat.id}.localhost:${port}"`);
     }
   });
 
@@ -109,7 +109,7 @@ describe('pages', () => {
     const html = await request(port, `nope.localhost:${port}`);
     expect(html.status).toBe(404);
     expect(html.headers['content-type']).toContain('text/html');
-    expect(html.body).toContain(`href="http://${main.id}.localhost:${port}/"`);
+    expect(html.body).toContain(`href="http://${main.id}.localhost:${port}"`);
     const json = await request(port, `nope.localhost:${port}`, { headers: { accept: 'application/json' } });
     expect(json.status).toBe(404);
     const body = JSON.parse(json.body) as { error: string; workspaces: Array<{ id: string; url: string }> };

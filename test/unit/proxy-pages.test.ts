@@ -16,8 +16,8 @@ describe('renderPage', () => {
     const page = renderPage({ kind: 'unknown-workspace', id: 'nope' }, context, false);
     expect(page.status).toBe(404);
     expect(page.body).toContain("There is no workspace named &#39;nope&#39;");
-    expect(page.body).toContain('<a href="http://shop-main.localhost:3000/">');
-    expect(page.body).toContain('<a href="http://shop-main.localhost:5173/">');
+    expect(page.body).toContain('<a href="http://shop-main.localhost:3000">');
+    expect(page.body).toContain('<a href="http://shop-main.localhost:5173">');
   });
 
   it('answers JSON when asked', () => {
@@ -25,7 +25,7 @@ describe('renderPage', () => {
     expect(page.contentType).toContain('application/json');
     const body = JSON.parse(page.body) as { error: string; workspaces: Array<{ id: string; url: string; state: string }> };
     expect(body.error).toBe('unknown-workspace');
-    expect(body.workspaces).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'shop-main', url: 'http://shop-main.localhost:3000/', state: 'running' })]));
+    expect(body.workspaces).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'shop-main', url: 'http://shop-main.localhost:3000', state: 'running' })]));
   });
 
   it('503 says the workspace is stopped and how to start it', () => {

@@ -2,11 +2,9 @@ import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { DualError } from '../../src/errors.js';
 import { LABEL } from '../../src/labels.js';
 import { parseExecArgs } from '../../src/commands/exec-args.js';
-import { reportError } from '../../src/report.js';
+import { EXEC_OWN_ERROR, reportExecFailure } from '../../src/commands/exec-failure.js';
 import { runExec } from '../exec/exec-session.js';
 
-/** Exit code for dual's own failures, as `dual exec` (and `docker run`) use. */
-const OWN_ERROR = 125;
 
 export const ATTACHED_EXEC_USAGE = `Usage: dual attached exec <workspace> <name> [-e KEY=VAL]... [-w DIR] [-u USER] -- <command> [args...]
 
@@ -25,7 +23,7 @@ export async function attachedExec(argv: string[]): Promise<number> {
     const [workspace, ...rest] = argv;
     if (workspace === undefined || workspace === '-h' || workspace === '--help') {
       process.stdout.write(ATTACHED_EXEC_USAGE);
-      return workspace === undefined ? OWN_ERROR : 0;
+      return workspace === undefined ? EXEC_OWN_ERROR : 0;
     }
     const args = parseExecArgs(rest);
     if (args.help) {
@@ -33,12 +31,12 @@ export async function attachedExec(argv: string[]): Promise<number> {
       return 0;
     }
     const name = args.workspace;
-    if (!name) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`, OWN_ERROR);
+    if (!name) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`, EXEC_OWN_ERROR);
     const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`] }));
     const [match] = await client.request<Array<{ Id: string; State: string }>>('GET', `/containers/json?all=1&filters=${filters}`);
-    if (!match) throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``, OWN_ERROR);
+    if (!match) throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``, EXEC_OWN_ERROR);
     if (match.State !== 'running') {
-      throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``, OWN_ERROR);
+      throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``, EXEC_OWN_ERROR);
     }
     return await runExec(
       client,
@@ -54,7 +52,7 @@ export async function attachedExec(argv: string[]): Promise<number> {
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     );
   } catch (error) {
-    return reportError(error, OWN_ERROR);
+    return reportExecFailure(error);
   } finally {
     client.close();
   }
