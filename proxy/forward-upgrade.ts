@@ -26,6 +26,7 @@ export function forwardUpgrade(
     port: options.port,
     rewriteHost: options.rewriteHost,
     upgrade: true,
+    proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
   });
   const upstreamReq = http.request({
     host: options.upstream.host,
