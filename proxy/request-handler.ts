@@ -14,7 +14,6 @@ export interface HandlerDeps {
   pools: UpstreamPools;
   /** Read per request: a config change applies at once. */
   domains(): readonly string[];
-  configFile: string;
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
@@ -33,7 +32,7 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
     case 'missing':
       return { kind: 'page', page: { kind: 'host-missing' } };
     case 'refused':
-      return { kind: 'page', page: { kind: 'host-refused', hostname: target.hostname, configFile: deps.configFile } };
+      return { kind: 'page', page: { kind: 'host-refused' } };
     case 'dashboard':
       return { kind: 'page', page: { kind: 'dashboard' } };
     case 'workspace': {
@@ -63,6 +62,8 @@ export function createRequestHandler(deps: HandlerDeps) {
       'content-type': rendered.contentType,
       'content-length': Buffer.byteLength(rendered.body),
       'cache-control': 'no-store',
+      // A page is what it says it is: never sniffed into script or HTML by a browser.
+      'x-content-type-options': 'nosniff',
     });
     res.end(rendered.body);
   };
@@ -165,6 +166,6 @@ function writeRawPage(socket: Duplex, page: RenderedPage): void {
   const body = Buffer.from(page.body);
   socket.end(
     `HTTP/1.1 ${page.status} ${STATUS_TEXT[page.status] ?? 'Error'}\r\ncontent-type: ${page.contentType}\r\n` +
-      `content-length: ${body.length}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${page.body}`,
+      `content-length: ${body.length}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${page.body}`,
   );
 }
