@@ -12,6 +12,23 @@ const stoppedView: WorkspaceView = { id: 'shop-x', main: { ...main, workspace: '
 const context = { port: 3000, workspaces: [view, stoppedView] };
 
 describe('renderPage', () => {
+  it('502 nothing-listening reloads itself in a browser once the answer is no longer this page', () => {
+    const page = renderPage({ kind: 'nothing-listening', workspace: view, detail: 'connection refused' }, context, false);
+    expect(page.code).toBe('nothing-listening');
+    expect(page.body).toContain('<script>');
+    expect(page.body).toContain("r.headers.get('x-dual-page')!==c");
+    expect(page.body).toContain('"nothing-listening"');
+    expect(page.body).toContain('reloads itself');
+  });
+
+  it('does not script pages that will not change by themselves, nor JSON answers', () => {
+    expect(renderPage({ kind: 'unknown-workspace', id: 'nope' }, context, false).body).not.toContain('<script>');
+    expect(renderPage({ kind: 'dashboard' }, context, false).body).not.toContain('<script>');
+    const json = renderPage({ kind: 'nothing-listening', workspace: view, detail: 'connection refused' }, context, true);
+    expect(json.body).not.toContain('<script>');
+    expect(json.code).toBe('nothing-listening');
+  });
+
   it('404 lists the live workspaces as links, on the port the client used', () => {
     const page = renderPage({ kind: 'unknown-workspace', id: 'nope' }, context, false);
     expect(page.status).toBe(404);
