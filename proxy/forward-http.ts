@@ -16,6 +16,8 @@ export interface ForwardOptions {
   upstream: Upstream;
   port: number;
   rewriteHost: boolean;
+  /** `proxy.domains` (normalised): Origins on them are rewritten with the Host. */
+  domains: readonly string[];
   onFailure: (failure: ForwardFailure) => void;
 }
 
@@ -42,6 +44,7 @@ export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerR
     port: options.port,
     rewriteHost: options.rewriteHost,
     proto,
+    domains: options.domains,
   });
   pool.dispatch(
     {

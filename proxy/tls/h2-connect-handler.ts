@@ -11,7 +11,12 @@ export function createExtendedConnectHandler(deps: HandlerDeps) {
   const sendPage = (res: Http2ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.stream.destroyed) return;
     const rendered = renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
-    res.writeHead(rendered.status, { 'content-type': rendered.contentType, 'cache-control': 'no-store' });
+    res.writeHead(rendered.status, {
+      'content-type': rendered.contentType,
+      'cache-control': 'no-store',
+      'x-dual-page': rendered.code,
+      'x-content-type-options': 'nosniff',
+    });
     res.end(rendered.body);
   };
 
@@ -26,6 +31,7 @@ export function createExtendedConnectHandler(deps: HandlerDeps) {
         upstream,
         port,
         rewriteHost: workspace.main.hostRewrite,
+        domains: deps.domains(),
         onFailure: ({ error }) => {
           const page: Page =
             error.code === 'ECONNREFUSED'

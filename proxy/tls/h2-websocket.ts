@@ -20,7 +20,7 @@ export type H2TunnelFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoExcep
  */
 export function forwardH2WebSocket(
   req: Http2ServerRequest,
-  options: { upstream: Upstream; port: number; rewriteHost: boolean; onFailure: (failure: H2TunnelFailure) => void },
+  options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: H2TunnelFailure) => void },
 ): void {
   const stream = req.stream;
   const protocol = String(req.headers[':protocol'] ?? 'websocket');
@@ -29,6 +29,7 @@ export function forwardH2WebSocket(
     host: req.headers.host ?? '',
     port: options.port,
     rewriteHost: options.rewriteHost,
+    domains: options.domains,
     upgrade: true,
     proto: 'https',
   });
