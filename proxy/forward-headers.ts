@@ -1,3 +1,5 @@
+import { classifyHost } from './host.js';
+
 /**
  * Header passes for both directions. Hop-by-hop headers describe one connection and never
  * cross the proxy (RFC 9110 7.6.1); undici also refuses several of them outright.
@@ -26,6 +28,8 @@ export interface ForwardContext {
   port: number;
   /** `localhost:<port>` as Host and Origin upstream, for dev servers that check them. */
   rewriteHost: boolean;
+  /** `proxy.domains`: Origins on these are the proxy's own hosts too, rewritten like `*.localhost`. */
+  domains?: readonly string[];
   /** WebSocket: keep `Connection: upgrade` and `Upgrade`. */
   upgrade?: boolean;
 }
@@ -62,7 +66,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
       continue;
     }
     if (lower === 'origin' && context.rewriteHost) {
-      out.push(name, rewriteOrigin(value, context.port));
+      out.push(name, rewriteOrigin(value, context.port, context.domains));
       continue;
     }
     out.push(name, value);
@@ -82,9 +86,18 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   return out;
 }
 
-/** `http://shop-main.localhost:3000` -> `http://localhost:3000`; anything else (e.g. `null`) unchanged. */
-export function rewriteOrigin(origin: string, port: number): string {
-  return /^https?:\/\/[^/]*\.localhost(:\d+)?$/i.test(origin) ? origin.replace(/\/\/[^/]*$/, `//localhost:${port}`) : origin;
+/**
+ * `http://shop-main.localhost:3000` (or `http://shop-main.dev.test:3000` with `proxy.domains`
+ * ["dev.test"]) -> `http://localhost:3000`: an Origin on any host the proxy accepts is the
+ * workspace's own page, which the dev server must see as same-origin (Next.js refuses its own
+ * HMR socket otherwise). Any other Origin (another site, `null`) passes unchanged, so the dev
+ * server still refuses cross-site requests.
+ */
+export function rewriteOrigin(origin: string, port: number, domains: readonly string[] = []): string {
+  const match = /^(https?):\/\/([^/]+)$/i.exec(origin);
+  if (!match) return origin;
+  const target = classifyHost(match[2], domains);
+  return target.kind === 'workspace' || target.kind === 'dashboard' ? `${match[1]}://localhost:${port}` : origin;
 }
 
 /** Flat [name, value, ...] for the client response, from undici's raw header buffers. */

@@ -16,6 +16,8 @@ export interface ForwardOptions {
   upstream: Upstream;
   port: number;
   rewriteHost: boolean;
+  /** `proxy.domains` (normalised): Origins on them are rewritten with the Host. */
+  domains: readonly string[];
   onFailure: (failure: ForwardFailure) => void;
 }
 
@@ -40,6 +42,7 @@ export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerR
     host: req.headers.host ?? '',
     port: options.port,
     rewriteHost: options.rewriteHost,
+    domains: options.domains,
   });
   pool.dispatch(
     {

@@ -83,7 +83,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     table,
     pools,
     domains: () => domains,
-    configFile: paths.config,
     log,
     logRequests: options.logRequests ?? false,
   });

@@ -1,6 +1,6 @@
 import { loadSettings } from '../../src/config/settings.js';
 import { DualError } from '../../src/errors.js';
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
 import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../create.js';
@@ -68,7 +68,7 @@ export async function attachTarget(
   mountWorktree: boolean,
 ): Promise<AttachTarget> {
   if (!mountWorktree) return { ...ws, home: ctx.paths.home, workspaceVolumes: [] };
-  const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`]);
+  const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${ws.id}`));
   return {
     ...ws,
     home: ctx.paths.home,
