@@ -81,7 +81,7 @@ function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): Dashboard
     worktree: main.worktree,
     containerState: main.state,
     status,
-    statusLabel: STATUS_TEXT[status].label,
+    statusLabel: STATUS_TEXT[status].name,
     statusDetail: STATUS_TEXT[status].detail,
     setupExitCode: markers.setupFailed?.exitCode ?? null,
     ports,

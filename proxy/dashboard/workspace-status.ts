@@ -51,15 +51,15 @@ export function workspaceStatus(facts: StatusFacts): WorkspaceStatus {
 }
 
 /** Label and a sentence for each state: the page shows both (the sentence as a tooltip and for screen readers). */
-export const STATUS_TEXT: Record<WorkspaceStatus, { label: string; detail: string }> = {
-  serving: { label: 'serving', detail: 'running; every port answers' },
-  'partly-serving': { label: 'partly serving', detail: 'running; some ports do not answer' },
-  'not-listening': { label: 'nothing listening', detail: 'running, but no port answers: the dev server is down or still starting' },
-  checking: { label: 'checking', detail: 'running; ports not checked yet' },
-  'setup-failed': { label: 'setup failed', detail: 'setup failed, so the dev server was not started; run dual create again to retry' },
-  sleeping: { label: 'sleeping', detail: 'stopped while idle; a request to its URL wakes it' },
-  stopped: { label: 'stopped', detail: 'the container is stopped' },
-  paused: { label: 'paused', detail: 'the container is paused' },
-  restarting: { label: 'restarting', detail: 'Docker is restarting the container' },
-  dead: { label: 'dead', detail: 'Docker could not stop or remove the container' },
+export const STATUS_TEXT: Record<WorkspaceStatus, { name: string; detail: string }> = {
+  serving: { name: 'serving', detail: 'running; every port answers' },
+  'partly-serving': { name: 'partly serving', detail: 'running; some ports do not answer' },
+  'not-listening': { name: 'nothing listening', detail: 'running, but no port answers: the dev server is down or still starting' },
+  checking: { name: 'checking', detail: 'running; ports not checked yet' },
+  'setup-failed': { name: 'setup failed', detail: 'setup failed, so the dev server was not started; run dual create again to retry' },
+  sleeping: { name: 'sleeping', detail: 'stopped while idle; a request to its URL wakes it' },
+  stopped: { name: 'stopped', detail: 'the container is stopped' },
+  paused: { name: 'paused', detail: 'the container is paused' },
+  restarting: { name: 'restarting', detail: 'Docker is restarting the container' },
+  dead: { name: 'dead', detail: 'Docker could not stop or remove the container' },
 };

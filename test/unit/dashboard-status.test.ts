@@ -22,7 +22,7 @@ describe('workspace status', () => {
 
   it('has a label and a sentence for every state', () => {
     for (const [state, text] of Object.entries(STATUS_TEXT)) {
-      expect(text.label.length, state).toBeGreaterThan(0);
+      expect(text.name.length, state).toBeGreaterThan(0);
       expect(text.detail.length, state).toBeGreaterThan(0);
     }
   });
