@@ -8,6 +8,8 @@ import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
 import type { ProxyLog } from './log.js';
 import { describePortHolder } from './port-holder.js';
+import { createDashboard } from './dashboard/dashboard.js';
+import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
 import { startProxyTls } from './tls/tls-setup.js';
@@ -68,7 +70,17 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let bridgeReachable: boolean | undefined;
   const table = new RouteTable(mode());
   const pools = new UpstreamPools();
+  let sync: RouteSync | undefined;
+  const dashboard = createDashboard({
+    home: paths.home,
+    stateDir: paths.state,
+    table,
+    engineConnected: () => sync?.connected ?? false,
+    log,
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+  });
   const deps = {
+    dashboard,
     table,
     pools,
     domains: () => domains,
@@ -122,6 +134,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   const onRoutesChanged = () => {
     pools.retain(table.liveOrigins());
+    dashboard.routesChanged();
     void reconcile();
     void maybeProbeBridge();
   };
@@ -140,7 +153,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
   }
 
-  const sync = new RouteSync(discovery, table, {
+  sync = new RouteSync(discovery, table, {
     changed: onRoutesChanged,
     info: (message, fields) => log.info(message, fields),
     warn: (message, fields) => log.warn(message, fields),
@@ -160,6 +173,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const pinnedNow = pinned();
   if (pinnedNow && failedPorts.size > 0) {
     sync.stop();
+    dashboard.close();
     await listeners.close();
     await pools.closeAll();
     const { port, code } = [...failedPorts.values()][0]!;
@@ -206,6 +220,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     settled: () => reconcile(),
     close: async () => {
       sync.stop();
+      dashboard.close();
       await watcher?.close();
       await listeners.close();
       await pools.closeAll();
