@@ -11,6 +11,7 @@ const target: AttachTarget = {
   branch: 'feat/x',
   worktree: '/home/u/.dual/worktrees/shop/feat-x',
   containerId: 'abc123',
+  home: '/home/u/.dual',
   gitCommonDir: '/home/u/src/shop/.git',
   workspaceVolumes: [{ name: 'dual-shop-feat-x-v-node-modules', target: '/home/u/.dual/worktrees/shop/feat-x/node_modules' }],
   shares: NO_SHARES,
@@ -28,7 +29,13 @@ describe('attachedContainerSpec', () => {
 
   it('is labelled so destroy, list and sandbox cleanup find it by label', () => {
     const spec = attachedContainerSpec(target, request, { uid: 0, gid: 0 });
-    expect(spec.labels).toMatchObject({ 'dual.workspace': 'shop-feat-x', 'dual.attached': 'db', 'dual.repo': 'shop', 'dual.branch': 'feat/x' });
+    expect(spec.labels).toMatchObject({
+      'dual.workspace': 'shop-feat-x',
+      'dual.attached': 'db',
+      'dual.repo': 'shop',
+      'dual.branch': 'feat/x',
+      'dual.home': '/home/u/.dual',
+    });
     expect(spec.labels['dual.version']).toBeTypeOf('string');
     expect(spec.labels['dual.ports']).toBeUndefined();
   });
@@ -70,7 +77,7 @@ describe('attachedContainerSpec', () => {
     expect(volume).toEqual({
       name: 'dual-shop-feat-x--db-v-var-lib-postgresql-data',
       target: '/var/lib/postgresql/data',
-      labels: expect.objectContaining({ 'dual.workspace': 'shop-feat-x', 'dual.attached': 'db', 'dual.repo': 'shop', 'dual.volume': '/var/lib/postgresql/data' }),
+      labels: expect.objectContaining({ 'dual.workspace': 'shop-feat-x', 'dual.attached': 'db', 'dual.repo': 'shop', 'dual.home': '/home/u/.dual', 'dual.volume': '/var/lib/postgresql/data' }),
     });
   });
 });

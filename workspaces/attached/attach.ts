@@ -1,7 +1,7 @@
 import { loadDualJson } from '../../src/config/dual-json.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { DualError } from '../../src/errors.js';
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
 import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../create.js';
@@ -71,7 +71,7 @@ export async function attachTarget(
 ): Promise<AttachTarget> {
   const shares = attachedShares(ctx, ws.worktree, mountWorktree);
   if (!mountWorktree) return { ...ws, home: ctx.paths.home, workspaceVolumes: [], shares };
-  const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`]);
+  const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${ws.id}`));
   return {
     ...ws,
     home: ctx.paths.home,

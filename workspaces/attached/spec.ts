@@ -14,8 +14,8 @@ export interface AttachTarget {
   worktree: string;
   /** The running workspace container; its network namespace is shared. */
   containerId: string;
-  /** The DUAL_HOME of the workspace (label dual.home), when known. */
-  home?: string;
+  /** The DUAL_HOME of the workspace (label dual.home): every query of attached containers filters by it. */
+  home: string;
   /** Needed only with mountWorktree, so git works inside. */
   gitCommonDir?: string;
   /** The workspace's own volumes (node_modules...), shown to a container that mounts the worktree. */
@@ -47,7 +47,7 @@ export function attachedLabels(target: AttachTarget, name: string): Record<strin
     [LABEL.repo]: target.repo,
     [LABEL.branch]: target.branch,
     [LABEL.version]: VERSION,
-    ...(target.home ? { [LABEL.home]: target.home } : {}),
+    [LABEL.home]: target.home,
   };
 }
 
