@@ -16,6 +16,7 @@ import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { runSetup, setupDone } from './setup.js';
 import { workspaceUrls } from './workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;
@@ -92,7 +93,7 @@ async function resumeExisting(
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
   if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
   else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)), existed: true, config };
 }
 
 async function createFresh(
@@ -147,7 +148,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       containerId,
-      urls: workspaceUrls(id, config.ports),
+      urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)),
       existed: false,
       config,
     };
