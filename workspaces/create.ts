@@ -10,6 +10,7 @@ import { startDeclaredAttached } from './attached/declared.js';
 import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
@@ -118,6 +119,7 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,
