@@ -15,7 +15,7 @@ export type Page =
   | { kind: 'nothing-listening'; workspace: WorkspaceView; detail: string }
   | { kind: 'upstream-failed'; workspace: WorkspaceView; detail: string }
   | { kind: 'upgrade-refused'; workspace: WorkspaceView; answer: string }
-  | { kind: 'host-refused'; hostname: string; configFile: string }
+  | { kind: 'host-refused' }
   | { kind: 'host-missing' };
 
 export interface PageContext {
@@ -43,7 +43,7 @@ interface PageText {
   hint?: string;
 }
 
-function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): PageText {
+function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'host-missing' }>, port: number): PageText {
   switch (page.kind) {
     case 'unknown-workspace':
       return {
@@ -106,24 +106,28 @@ function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): Pag
           ? `See its logs with \`dual logs ${page.workspace.id}\`.`
           : `A dev server that checks Origin (Next.js) refuses hosts it does not know: set "hostHeader": "localhost" in the repo's .dual.json, then \`dual restart ${page.workspace.id}\`.`,
       };
-    case 'host-refused':
-      return {
-        status: 403,
-        code: 'host-refused',
-        title: 'Host not allowed',
-        message: `dual answers only localhost and *.localhost, not '${page.hostname}' (DNS-rebinding protection).`,
-        hint: `To serve another domain, add it to "proxy.domains" in ${page.configFile}.`,
-      };
-    case 'host-missing':
-      return {
-        status: 400,
-        code: 'host-missing',
-        title: 'Missing Host header',
-        message: 'The request has no Host header, so dual cannot tell which workspace it is for.',
-        hint: 'Send `Host: <workspace>.localhost`.',
-      };
   }
 }
+
+/**
+ * A refused Host is what a DNS-rebinding page sends (its own name, resolved to 127.0.0.1),
+ * and it can read the answer. So the answer is fixed: the same bytes for every request and
+ * every Accept, naming nothing about this installation (no workspaces, paths or echoed host).
+ * A request without Host gets the same treatment: nothing dual knows is worth telling it.
+ */
+export const HOST_REFUSED_PAGE: RenderedPage = Object.freeze({
+  status: 403,
+  code: 'host-refused',
+  contentType: 'text/plain; charset=utf-8',
+  body: "dual serves only localhost and *.localhost (DNS-rebinding protection); to serve another domain, add it to proxy.domains in dual's config.json\n",
+});
+
+export const HOST_MISSING_PAGE: RenderedPage = Object.freeze({
+  status: 400,
+  code: 'host-missing',
+  contentType: 'text/plain; charset=utf-8',
+  body: 'no Host header: send Host: <workspace>.localhost\n',
+});
 
 function workspaceSummary(view: WorkspaceView, port: number) {
   return {
@@ -139,6 +143,8 @@ function workspaceSummary(view: WorkspaceView, port: number) {
 }
 
 export function renderPage(page: Page, context: PageContext, wantsJson: boolean): RenderedPage {
+  if (page.kind === 'host-refused') return HOST_REFUSED_PAGE;
+  if (page.kind === 'host-missing') return HOST_MISSING_PAGE;
   const workspaces = context.workspaces.map((w) => workspaceSummary(w, context.port));
   if (page.kind === 'dashboard') {
     if (wantsJson) return json(200, 'dashboard', { workspaces });

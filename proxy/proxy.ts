@@ -8,6 +8,8 @@ import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
 import type { ProxyLog } from './log.js';
 import { describePortHolder } from './port-holder.js';
+import { createDashboard } from './dashboard/dashboard.js';
+import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
@@ -67,11 +69,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let bridgeReachable: boolean | undefined;
   const table = new RouteTable(mode());
   const pools = new UpstreamPools();
+  let sync: RouteSync | undefined;
+  const dashboard = createDashboard({
+    home: paths.home,
+    stateDir: paths.state,
+    table,
+    engineConnected: () => sync?.connected ?? false,
+    log,
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+  });
   const handler = createRequestHandler({
+    dashboard,
     table,
     pools,
     domains: () => domains,
-    configFile: paths.config,
     log,
     logRequests: options.logRequests ?? false,
   });
@@ -114,6 +125,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   const onRoutesChanged = () => {
     pools.retain(table.liveOrigins());
+    dashboard.routesChanged();
     void reconcile();
     void maybeProbeBridge();
   };
@@ -132,7 +144,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
   }
 
-  const sync = new RouteSync(discovery, table, {
+  sync = new RouteSync(discovery, table, {
     changed: onRoutesChanged,
     info: (message, fields) => log.info(message, fields),
     warn: (message, fields) => log.warn(message, fields),
@@ -152,6 +164,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const pinnedNow = pinned();
   if (pinnedNow && failedPorts.size > 0) {
     sync.stop();
+    dashboard.close();
     await listeners.close();
     await pools.closeAll();
     const { port, code } = [...failedPorts.values()][0]!;
@@ -198,6 +211,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     settled: () => reconcile(),
     close: async () => {
       sync.stop();
+      dashboard.close();
       await watcher?.close();
       await listeners.close();
       await pools.closeAll();
