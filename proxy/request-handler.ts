@@ -17,6 +17,8 @@ export interface HandlerDeps {
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
+  /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
+  dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
 }
 
 type Decision = { kind: 'page'; page: Page } | { kind: 'forward'; workspace: WorkspaceView; upstream: Upstream };
@@ -92,6 +94,10 @@ export function createRequestHandler(deps: HandlerDeps) {
         return;
       }
       const decision = decide(deps, req.headers.host, port);
+      if (decision.kind === 'page' && decision.page.kind === 'dashboard' && deps.dashboard) {
+        deps.dashboard.handle(req, res);
+        return;
+      }
       if (decision.kind === 'page') {
         // A request body nobody reads must still be drained, or the keep-alive connection stalls.
         req.resume();

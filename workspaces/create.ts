@@ -9,6 +9,7 @@ import { workspaceContainerSpec, workspaceVolumes, type HostUser, type Workspace
 import { startDeclaredAttached } from './attached/declared.js';
 import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
+import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
@@ -132,7 +133,8 @@ async function createFresh(
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
     }
     const user = hostUser();
-    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    const shares = hostShares(ctx.paths, config, ctx.log);
+    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, shares));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);
