@@ -33,11 +33,19 @@ const attachedSettingsSchema = z
   })
   .strict();
 
+/** `dual destroy`: ignored paths it may delete without --force, on top of workspaces/regenerable.ts. */
+const destroySettingsSchema = z
+  .object({
+    regenerable: z.array(z.string().min(1).max(200)).max(1000).default([]),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     repos: z.record(z.string(), repoSchema).default({}),
     proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
     attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
+    destroy: destroySettingsSchema.default(() => destroySettingsSchema.parse({})),
   })
   .strict();
 
