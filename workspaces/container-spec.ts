@@ -6,6 +6,7 @@ import { containerName, volumeName } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
 import { configLabel } from './config-drift.js';
 import { gitViewBinds, type GitLayout } from './git-view.js';
+import type { HostShares } from './host-shares.js';
 
 export interface WorkspaceIdentity {
   id: string;
@@ -58,15 +59,18 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
  * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
  * makes stop fast), and dev ports published on loopback only as a fallback route for
- * engines whose container IPs the host cannot reach (Docker Desktop).
+ * engines whose container IPs the host cannot reach (Docker Desktop). `shares`: what the
+ * host lends it (its CA trust, the npm cache; host-shares.ts).
  */
 export function workspaceContainerSpec(
   identity: WorkspaceIdentity,
   config: DualJson,
   image: string,
   user: HostUser,
+  shares: HostShares,
 ): ContainerSpec {
-  const binds = gitViewBinds(identity.worktree, identity.git);
+  const binds: ContainerSpec['binds'] = gitViewBinds(identity.worktree, identity.git);
+  binds.push(...shares.binds);
   const env: Record<string, string> = {
     DUAL_WORKSPACE: identity.id,
     DUAL_REPO: identity.repo,
@@ -74,7 +78,7 @@ export function workspaceContainerSpec(
   };
   // A uid with no passwd entry gets HOME=/ (not writable): give tools a writable home.
   if (user.uid !== 0) env.HOME = '/tmp';
-  Object.assign(env, config.env);
+  Object.assign(env, shares.env, config.env);
   return {
     name: containerName(identity.id),
     image,

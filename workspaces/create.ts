@@ -11,6 +11,7 @@ import { startDeclaredAttached } from './attached/declared.js';
 import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
+import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
@@ -136,7 +137,8 @@ async function createFresh(
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
     }
     const user = hostUser();
-    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    const shares = hostShares(ctx.paths, config, ctx.log);
+    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, shares));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import { containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
 import { listRepos } from './repos.js';
@@ -13,7 +13,7 @@ import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './wor
  * 'worktree missing'. Nothing is read from a list of dual's own.
  */
 export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
-  const containers = await ctx.docker.listContainers([LABEL.workspace, `${LABEL.home}=${ctx.paths.home}`]);
+  const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
   const workspaces = containers
     .filter((c) => isWorkspaceContainer(c.labels))
     .map((c) => {
