@@ -13,6 +13,7 @@ import { runInContainer } from './exec/run-in-container.js';
 import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
 import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
@@ -121,6 +122,7 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,
