@@ -1,12 +1,8 @@
-/**
- * A command line for the user to copy: each word stays one word and nothing in it is run by
- * the shell (`;`, `$IFS`, quotes...). Plain words are left as they are, so hints stay readable.
- */
-export function shellQuote(words: readonly string[]): string {
-  return words.map(quoteWord).join(' ');
+/** One argument as a POSIX shell reads it back unchanged: for commands printed for the user to copy. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_/.:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-function quoteWord(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
 }

@@ -4,7 +4,7 @@ import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
-import { shellQuote } from '../src/shell-quote.js';
+import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
@@ -19,6 +19,7 @@ import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { runSetup, setupDone } from './setup.js';
 import { workspaceUrls } from './workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;
@@ -95,7 +96,7 @@ async function resumeExisting(
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
   if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
   else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)), existed: true, config };
 }
 
 async function createFresh(
@@ -153,7 +154,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       containerId,
-      urls: workspaceUrls(id, config.ports),
+      urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)),
       existed: false,
       config,
     };
@@ -199,7 +200,7 @@ async function ensureWorktree(
       if (changed.length > 0) {
         const files = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
         ctx.log(
-          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellQuote(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
+          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellCommand(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
         );
         return;
       }
