@@ -11,11 +11,13 @@ import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { runSetup, setupDone } from './setup.js';
 import { workspaceUrls } from './workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;
@@ -92,7 +94,7 @@ async function resumeExisting(
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
   if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
   else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)), existed: true, config };
 }
 
 async function createFresh(
@@ -119,6 +121,7 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,
@@ -147,7 +150,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       containerId,
-      urls: workspaceUrls(id, config.ports),
+      urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)),
       existed: false,
       config,
     };
