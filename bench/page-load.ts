@@ -40,12 +40,17 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
   const samples = new Map<string, number[]>();
   const protocols = new Map<string, string>();
   try {
-    const loadOnce = async (path: PagePath) => {
+    const loadOnce = async (path: PagePath, attempt = 1): Promise<number> => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
         page.setDefaultTimeout(120_000);
+        let networkChanged = false;
+        page.on('requestfailed', (r) => (networkChanged ||= r.failure()?.errorText === 'net::ERR_NETWORK_CHANGED'));
         await page.goto(path.url, { waitUntil: 'load' });
+        // Chromium drops requests in flight when a network interface comes or goes (a container
+        // started by anyone on this machine): that sample says nothing about the path; load again.
+        if (networkChanged && attempt < 3) return loadOnce(path, attempt + 1);
         const result = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
