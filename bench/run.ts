@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const pageId = env.id('page');
     await env.dual('create', env.repo, 'page');
     const pageIp = await bridgeIp(`dual-${pageId}`);
-    await waitServing(pageIp, pagePort, `${pageId}.localhost:${pagePort}`, 'the module page in the container');
+    await waitServing(pageIp, pagePort, `${pageId}.localhost:${pagePort}`, 'the module page in the container', undefined, 30_000, true);
 
     proxy = startDualProxy(env, [port, pagePort]);
     try {
