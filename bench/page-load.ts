@@ -50,7 +50,7 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
         await page.goto(path.url, { waitUntil: 'load' });
         // Chromium drops requests in flight when a network interface comes or goes (a container
         // started by anyone on this machine): that sample says nothing about the path; load again.
-        if (networkChanged && attempt < 3) return loadOnce(path, attempt + 1);
+        if (networkChanged && attempt < 5) return loadOnce(path, attempt + 1);
         const result = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
