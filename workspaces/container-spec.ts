@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { DualJson } from '../src/config/dual-json.js';
 import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
-import { containerName, volumeName } from '../src/naming.js';
+import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
 import { configLabel } from './config-drift.js';
 import type { HostShares } from './host-shares.js';
@@ -57,8 +57,9 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  * The workspace container: worktree at its host path (so paths in errors and stack traces
  * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
  * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
- * makes stop fast), and dev ports published on loopback only as a fallback route for
- * engines whose container IPs the host cannot reach (Docker Desktop). `shares`: what the
+ * makes stop fast), dev ports published on loopback only as a fallback route for
+ * engines whose container IPs the host cannot reach (Docker Desktop), and the isolating
+ * workspace network (no workspace reaches another; see network.ts). `shares`: what the
  * host lends it (its CA trust, the npm cache; host-shares.ts).
  */
 export function workspaceContainerSpec(
@@ -92,6 +93,7 @@ export function workspaceContainerSpec(
     binds,
     volumes: workspaceVolumes(identity, config).map(({ name, target }) => ({ name, target })),
     publishLoopback: config.ports,
+    networkMode: WORKSPACE_NETWORK,
     init: true,
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
   };

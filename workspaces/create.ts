@@ -11,6 +11,7 @@ import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
 import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
@@ -119,6 +120,7 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,

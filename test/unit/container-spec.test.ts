@@ -46,6 +46,7 @@ describe('workspace container spec', () => {
     expect(spec.init).toBe(true);
     expect(spec.hostname).toBe('shop-feat-x');
     expect(spec.publishLoopback).toEqual([3000, 5173]);
+    expect(spec.networkMode).toBe('dual-workspaces');
   });
 
   it('runs `start` through sh inside the container, with the repo env over dual defaults', () => {
