@@ -114,6 +114,9 @@ export function realAppSuite(app: RealApp): void {
       const changed = dualJson({ hostHeader: 'localhost', env: { [app.settingVar]: 'set by restart' } });
       expect(JSON.parse(readFileSync(file, 'utf8'))).not.toEqual(changed);
       writeFileSync(file, JSON.stringify(changed));
+      // The open page would reload itself when its dev server comes back (Vite does); a new tab is the user's next look.
+      await pages.main.close();
+      pages.main = await context!.newPage();
       const restart = await dualOk(['restart', ids.main], { env, timeoutMs: 300_000 });
       expect(restart.stderr).toMatch(/env/);
       expect(restart.stderr).toMatch(/hostHeader/);
