@@ -23,6 +23,11 @@ export const LABEL = {
   home: 'dual.home',
   /** The container-shaping `.dual.json` settings it was made with (see workspaces/config-drift.ts). */
   config: 'dual.config',
+  /**
+   * Present on workspace containers whose main process is dual's entry script (setup, then
+   * start; workspaces/entry.ts); its value is the script's protocol version.
+   */
+  entry: 'dual.entry',
 } as const;
 
 export function parsePortsLabel(value: string | undefined): number[] {

@@ -5,15 +5,17 @@ import { DualError } from '../src/errors.js';
 import { LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
-import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
+import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
-import { changedKeys, driftWarning } from './config-drift.js';
-import { runInContainer } from './exec/run-in-container.js';
+import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
+import { giveVolumesToUser, hostUser } from './host-user.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
+import { DEFAULT_PORT_TIMEOUT_SECONDS } from './port-wait.js';
+import { recreateIfChanged } from './recreate.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
-import { runSetup, setupDone } from './setup.js';
+import { removeSetupState, resetSetupState } from './setup.js';
 import { workspaceUrls } from './workspace.js';
 
 export interface CreateOptions {
@@ -22,6 +24,8 @@ export interface CreateOptions {
   image?: string;
   /** Start point for a new branch (default: the repo's HEAD). */
   from?: string;
+  /** Seconds to wait for every port to answer after start (default 120; 0 = do not wait). */
+  portTimeoutSeconds?: number;
 }
 
 export interface CreateResult {
@@ -36,14 +40,13 @@ export interface CreateResult {
   config: DualJson;
 }
 
-export function hostUser(): HostUser {
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-}
-
 /**
- * `dual create <repo> <branch>`: worktree + container, started, set up. Idempotent: run
- * again, it starts an existing workspace and retries a setup that failed. Any failure before
- * setup rolls back everything this run made (worktree, branch it created, volumes, container).
+ * `dual create <repo> <branch>`: worktree + container; the container's main process runs
+ * setup (streamed here), then start; create returns once every port answers. Idempotent:
+ * run again, it starts an existing workspace, reruns a setup that failed, and recreates the
+ * container when its `.dual.json` changed. A failure before the container runs rolls back
+ * everything this run made (worktree, branch it created, volumes, container); from then on
+ * the workspace is kept (a failed setup shows in `dual list`, and create again retries it).
  */
 export async function createWorkspace(ctx: Context, options: CreateOptions): Promise<CreateResult> {
   const repo = getRepo(ctx, options.repo);
@@ -64,7 +67,7 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
         throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
       }
-      return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id);
+      return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id, options);
     }
     return createFresh(ctx, repo, options, id);
   });
@@ -81,17 +84,26 @@ async function resumeExisting(
   repo: string,
   branch: string,
   id: string,
+  options: CreateOptions,
 ): Promise<CreateResult> {
   const worktree = labels[LABEL.worktree] ?? '';
   const config = loadDualJson(worktree);
-  const drift = changedKeys(labels, config);
-  if (drift.length > 0) ctx.log(driftWarning(id, repo, branch, drift));
-  await ctx.docker.startContainer(containerId);
-  await startDeclaredAttached(ctx, { id, repo, branch, worktree, containerId }, config);
-  const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
-  if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
-  else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  let ws = { id, repo, branch, worktree, containerId };
+  const recreated = await recreateIfChanged(ctx, ws, config, { force: false, image: options.image });
+  const ready = readyOptions(options);
+  if (recreated) {
+    ws = { ...ws, containerId: recreated };
+    await awaitReady(ctx, ws, config, ready);
+  } else {
+    ctx.log(`dual: workspace ${id} already exists; starting it`);
+    await startAndAwait(ctx, ws, config, ready);
+    await startDeclaredAttached(ctx, ws, config);
+  }
+  return { id, repo, branch, worktree, containerId: ws.containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+}
+
+function readyOptions(options: CreateOptions, interrupted?: () => boolean): ReadyOptions {
+  return { portTimeoutMs: (options.portTimeoutSeconds ?? DEFAULT_PORT_TIMEOUT_SECONDS) * 1000, interrupted };
 }
 
 async function createFresh(
@@ -101,11 +113,12 @@ async function createFresh(
   id: string,
 ): Promise<CreateResult> {
   const rollback = new Rollback();
+  let complete = false;
   // Ctrl-C mid-create: let the current step finish, then undo everything (no half-made workspace).
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
-    ctx.log('dual: interrupted; undoing what this create made');
+    if (!complete) ctx.log('dual: interrupted; undoing what this create made');
   };
   const checkpoint = () => {
     if (interrupted) throw new DualError('create interrupted; nothing was kept', 130);
@@ -132,13 +145,20 @@ async function createFresh(
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
     }
     const user = hostUser();
+    resetSetupState(ctx, id);
+    rollback.add('setup state', async () => removeSetupState(ctx, id));
     const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);
+    // The entry script waits (bounded) until it may write the volumes before setup runs.
+    await giveVolumesToUser(ctx, containerId, identity, config, user);
     checkpoint();
-    if (user.uid !== 0) await giveVolumesToUser(ctx, containerId, identity, config, user);
     await startDeclaredAttached(ctx, { ...identity, containerId }, config);
+    checkpoint();
+    // From here on the workspace is complete and kept: setup and start go on in the container.
+    complete = true;
+    await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, () => interrupted));
     const result: CreateResult = {
       id,
       repo: repo.name,
@@ -149,11 +169,9 @@ async function createFresh(
       existed: false,
       config,
     };
-    // From here on the workspace is complete; a failing setup keeps it (retry with create).
-    if (config.setup) await runSetup(ctx, { ...identity, containerId }, config.setup);
     return result;
   } catch (error) {
-    if (!(error instanceof DualError && /^setup failed/.test(error.message))) await rollback.run(ctx.log);
+    if (!complete) await rollback.run(ctx.log);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -193,16 +211,4 @@ async function ensureWorktree(
     });
     return realpathSync(path);
   });
-}
-
-/** Named volumes start owned by root; hand them to the host user so `npm ci` can write node_modules. */
-async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: DualJson, user: HostUser): Promise<void> {
-  const targets = workspaceVolumes(identity, config).map((v) => v.target);
-  if (targets.length === 0) return;
-  const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
-    workingDir: '/',
-    user: '0',
-    output: process.stderr,
-  });
-  if (code !== 0) ctx.log(`dual: warning: could not chown ${targets.join(' ')} to ${user.uid}:${user.gid} (exit ${code})`);
 }

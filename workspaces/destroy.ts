@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DualError } from '../src/errors.js';
 import { LABEL } from '../src/labels.js';
@@ -6,6 +6,7 @@ import type { Context } from '../src/wiring.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
+import { removeSetupState } from './setup.js';
 
 export interface DestroyResult {
   id: string;
@@ -32,7 +33,7 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     for (const c of containers) await ctx.docker.removeContainer(c.id);
     const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${id}`]);
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
-    for (const c of containers) rmSync(join(ctx.paths.state, 'setup-done', c.id), { force: true });
+    removeSetupState(ctx, id);
 
     let removedWorktree: string | undefined;
     if (ownsWorktree && repoPath) {

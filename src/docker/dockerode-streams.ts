@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { DualError, engineUnreachableError, isEngineUnreachable } from '../errors.js';
 import { engineAddress } from './connection.js';
-import type { PullProgress } from './engine.js';
+import type { LogsOptions, PullProgress } from './engine.js';
 
 /**
  * The streaming Engine API calls, over dockerode: pull progress, following logs, stats. The
@@ -47,13 +47,15 @@ export class DockerodeStreams {
     }
   }
 
-  async logs(
-    id: string,
-    options: { follow: boolean; tail?: number; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal },
-  ): Promise<void> {
+  async logs(id: string, options: LogsOptions): Promise<void> {
     const container = this.docker.getContainer(id);
     const info = await this.call(() => container.inspect());
-    const common = { stdout: true, stderr: true, ...(options.tail === undefined ? {} : { tail: options.tail }) };
+    const common = {
+      stdout: true,
+      stderr: true,
+      ...(options.tail === undefined ? {} : { tail: options.tail }),
+      ...(options.since === undefined ? {} : { since: options.since }),
+    };
     if (!options.follow) {
       const buffer = (await this.call(() => container.logs({ ...common, follow: false as const }))) as unknown as Buffer;
       if (info.Config.Tty) options.stdout.write(buffer);

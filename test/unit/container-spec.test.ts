@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
+import { ENTRY_SCRIPT } from '../../workspaces/entry.js';
 
 const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git', home: '/h/.dual' };
 
@@ -10,6 +11,8 @@ describe('workspace container spec', () => {
     expect(spec.binds).toEqual([
       { source: identity.worktree, target: identity.worktree },
       { source: '/code/shop/.git', target: '/code/shop/.git' },
+      // the entry script's setup record, this workspace's directory only
+      { source: '/h/.dual/state/workspaces/shop-feat-x', target: '/run/dual-state' },
     ]);
     expect(spec.workingDir).toBe(identity.worktree);
     expect(spec.volumes).toEqual([{ name: 'dual-shop-feat-x-v-node-modules', target: `${identity.worktree}/node_modules` }]);
@@ -17,7 +20,7 @@ describe('workspace container spec', () => {
 
   it('does not mount the git dir twice when it lives inside the worktree (the repo checkout itself)', () => {
     const main = { ...identity, worktree: '/code/shop', gitCommonDir: '/code/shop/.git' };
-    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).binds).toHaveLength(1);
+    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).binds.map((b) => b.target)).toEqual(['/code/shop', '/run/dual-state']);
   });
 
   it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {
@@ -29,7 +32,7 @@ describe('workspace container spec', () => {
     expect(asRoot.env.HOME).toBeUndefined();
   });
 
-  it('labels the container with the contract and idles without a start command', () => {
+  it('labels the container with the contract, the entry protocol and the shaping settings', () => {
     const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 });
     expect(spec.labels).toMatchObject({
       'dual.workspace': 'shop-feat-x',
@@ -39,17 +42,20 @@ describe('workspace container spec', () => {
       'dual.ports': '3000,5173',
       'dual.host-rewrite': 'localhost',
       'dual.home': '/h/.dual',
+      'dual.entry': '1',
     });
+    expect(JSON.parse(spec.labels['dual.config']!)).toMatchObject({ image: 'node:22', ports: [3000, 5173], setup: null, attached: {} });
     expect(spec.labels['dual.version']).toBeTruthy();
-    expect(spec.cmd).toEqual(['sleep', 'infinity']);
     expect(spec.init).toBe(true);
     expect(spec.hostname).toBe('shop-feat-x');
     expect(spec.publishLoopback).toEqual([3000, 5173]);
   });
 
-  it('runs `start` through sh inside the container, with the repo env over dual defaults', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ start: 'npm run dev', env: { NODE_ENV: 'development' } }), 'i', { uid: 0, gid: 0 });
-    expect(spec.cmd).toEqual(['sh', '-c', 'npm run dev']);
+  it("runs dual's entry script (setup, then start) as the main process, with the repo env over dual defaults", () => {
+    const config = dualJsonSchema.parse({ setup: 'npm ci', start: 'npm run dev', env: { NODE_ENV: 'development' } });
+    const spec = workspaceContainerSpec(identity, config, 'i', { uid: 0, gid: 0 });
+    expect(spec.cmd).toEqual(['sh', '-c', ENTRY_SCRIPT, 'dual-entry', 'npm ci', 'npm run dev', `${identity.worktree}/node_modules`]);
+    expect(workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
     expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
   });
 });

@@ -3,7 +3,7 @@ import { DualError } from '../../src/errors.js';
 import { LABEL } from '../../src/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
 import type { Context } from '../../src/wiring.js';
-import { hostUser } from '../create.js';
+import { hostUser } from '../host-user.js';
 import { ensureImage } from '../image.js';
 import { findWorkspace } from '../list.js';
 import { withLock } from '../locks.js';
