@@ -21,6 +21,9 @@ export interface ReadyOptions {
   interrupted?: () => boolean;
 }
 
+/** Whether this start of the container runs setup: then its output is streamed even if it is already over. */
+type SetupRun = 'runs' | 'maybe';
+
 /**
  * `dual start` and `dual create` of an existing workspace: make it run as configured. A
  * stopped container is started (its entry script reruns setup unless setup already
@@ -31,36 +34,50 @@ export interface ReadyOptions {
 export async function startAndAwait(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions): Promise<void> {
   const details = await ctx.docker.inspectContainer(ws.containerId);
   const state = setupState(ctx, ws.id);
+  let run: SetupRun = 'maybe';
   if (!details?.running) {
-    if (state.kind !== 'ok') clearSetupOutcome(ctx, ws.id);
-    await ctx.docker.startContainer(ws.containerId);
+    run = await startContainer(ctx, ws);
   } else if (config.setup && state.kind === 'failed') {
     ctx.log(`dual: setup of ${ws.id} failed last time (exit ${state.exitCode}); running it again`);
-    await restartContainer(ctx, ws);
+    run = await restartContainer(ctx, ws);
   }
   await reviveAttached(ctx, ws);
-  await awaitReady(ctx, ws, config, options);
+  await awaitReady(ctx, ws, config, options, run);
 }
 
 /** `dual restart`: attached containers stop first and rejoin the new namespace after. */
 export async function restartAndAwait(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions): Promise<void> {
-  await restartContainer(ctx, ws);
+  const run = await restartContainer(ctx, ws);
   await reviveAttached(ctx, ws);
-  await awaitReady(ctx, ws, config, options);
+  await awaitReady(ctx, ws, config, options, run);
 }
 
-async function restartContainer(ctx: Context, ws: WorkspaceRef): Promise<void> {
-  if (setupState(ctx, ws.id).kind !== 'ok') clearSetupOutcome(ctx, ws.id);
+/** A setup that has not succeeded in this container runs again on its next start: forget its last outcome first. */
+function prepareSetupRun(ctx: Context, id: string): SetupRun {
+  if (setupState(ctx, id).kind === 'ok') return 'maybe';
+  clearSetupOutcome(ctx, id);
+  return 'runs';
+}
+
+async function startContainer(ctx: Context, ws: WorkspaceRef): Promise<SetupRun> {
+  const run = prepareSetupRun(ctx, ws.id);
+  await ctx.docker.startContainer(ws.containerId);
+  return run;
+}
+
+async function restartContainer(ctx: Context, ws: WorkspaceRef): Promise<SetupRun> {
+  const run = prepareSetupRun(ctx, ws.id);
   await stopAllAttached(ctx, ws.id);
   await ctx.docker.restartContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
+  return run;
 }
 
 /**
- * The container is started: stream setup's output until it ends (a failure throws with
+ * The container is started (`run`: 'runs' for a new container or a cleared outcome): stream setup's output until it ends (a failure throws with
  * setup's exit code), then wait until every declared port answers.
  */
-export async function awaitReady(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions): Promise<void> {
-  if (config.setup && setupState(ctx, ws.id).kind !== 'ok') {
+export async function awaitReady(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions, run: SetupRun = 'maybe'): Promise<void> {
+  if (config.setup && (run === 'runs' || setupState(ctx, ws.id).kind !== 'ok')) {
     const details = await ctx.docker.inspectContainer(ws.containerId);
     const outcome = await followSetup(ctx, ws, { since: currentRunSince(details), output: process.stderr, interrupted: options.interrupted });
     if (outcome.kind === 'failed') throw setupFailed(ws, outcome.exitCode);

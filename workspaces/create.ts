@@ -93,7 +93,7 @@ async function resumeExisting(
   const ready = readyOptions(options);
   if (recreated) {
     ws = { ...ws, containerId: recreated };
-    await awaitReady(ctx, ws, config, ready);
+    await awaitReady(ctx, ws, config, ready, 'runs');
   } else {
     ctx.log(`dual: workspace ${id} already exists; starting it`);
     await startAndAwait(ctx, ws, config, ready);
@@ -158,7 +158,7 @@ async function createFresh(
     checkpoint();
     // From here on the workspace is complete and kept: setup and start go on in the container.
     complete = true;
-    await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, () => interrupted));
+    await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, () => interrupted), 'runs');
     const result: CreateResult = {
       id,
       repo: repo.name,

@@ -33,7 +33,7 @@ async function bringUp(ctx: Context, id: string, how: Bring, ready: ReadyOptions
     const ws = await withContainer(ctx, id);
     const config = loadDualJson(ws.worktree);
     const recreated = await recreateIfChanged(ctx, ws, config, { force: how === 'recreate' });
-    if (recreated) await awaitReady(ctx, { ...ws, containerId: recreated }, config, ready);
+    if (recreated) await awaitReady(ctx, { ...ws, containerId: recreated }, config, ready, 'runs');
     else if (how === 'restart') await restartAndAwait(ctx, ws, config, ready);
     else await startAndAwait(ctx, ws, config, ready);
     return { ...ws, containerId: recreated ?? ws.containerId, state: 'running', running: true };
