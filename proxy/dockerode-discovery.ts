@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { engineAddress } from '../src/docker/connection.js';
 import type { InspectAnswer } from './container-record.js';
 import { ROUTE_ACTIONS, type ContainerEvent, type DockerDiscovery, type EventSubscription } from './docker-discovery.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 
 /** DockerDiscovery over dockerode. dockerode costs ~160 ms to load, so it is imported here, lazily. */
 export async function createDockerodeDiscovery(home: string): Promise<DockerDiscovery> {
@@ -12,7 +12,7 @@ export async function createDockerodeDiscovery(home: string): Promise<DockerDisc
     address.kind === 'unix'
       ? new DockerCtor({ socketPath: address.socketPath })
       : new DockerCtor({ host: address.host, port: address.port, protocol: 'http' });
-  return new DockerodeDiscovery(docker, address.display, [LABEL.workspace, `${LABEL.home}=${home}`]);
+  return new DockerodeDiscovery(docker, address.display, homeFilters(home, LABEL.workspace));
 }
 
 class DockerodeDiscovery implements DockerDiscovery {

@@ -1,3 +1,5 @@
+import { classifyHost } from './host.js';
+
 /**
  * Header passes for both directions. Hop-by-hop headers describe one connection and never
  * cross the proxy (RFC 9110 7.6.1); undici also refuses several of them outright.
@@ -26,8 +28,12 @@ export interface ForwardContext {
   port: number;
   /** `localhost:<port>` as Host and Origin upstream, for dev servers that check them. */
   rewriteHost: boolean;
+  /** `proxy.domains`: Origins on these are the proxy's own hosts too, rewritten like `*.localhost`. */
+  domains?: readonly string[];
   /** WebSocket: keep `Connection: upgrade` and `Upgrade`. */
   upgrade?: boolean;
+  /** How the client reached the proxy: `https` over TLS (HTTP/1.1 or h2), else `http`. */
+  proto?: 'http' | 'https';
 }
 
 /** Names listed in a Connection header are hop-by-hop too. */
@@ -53,6 +59,8 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`) describe the h2 request; the upstream speaks HTTP/1.1.
+    if (name.charCodeAt(0) === 58) continue;
     const lower = name.toLowerCase();
     if (lower === 'host') continue;
     if (lower === 'upgrade') upgradeValue = value;
@@ -62,7 +70,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
       continue;
     }
     if (lower === 'origin' && context.rewriteHost) {
-      out.push(name, rewriteOrigin(value, context.port));
+      out.push(name, rewriteOrigin(value, context.port, context.domains));
       continue;
     }
     out.push(name, value);
@@ -73,7 +81,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
     'x-forwarded-for',
     forwardedFor ? `${forwardedFor}, ${context.clientIp}` : context.clientIp,
     'x-forwarded-proto',
-    'http',
+    context.proto ?? 'http',
     'x-forwarded-host',
     context.host,
     'x-forwarded-port',
@@ -82,9 +90,18 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   return out;
 }
 
-/** `http://shop-main.localhost:3000` -> `http://localhost:3000`; anything else (e.g. `null`) unchanged. */
-export function rewriteOrigin(origin: string, port: number): string {
-  return /^https?:\/\/[^/]*\.localhost(:\d+)?$/i.test(origin) ? origin.replace(/\/\/[^/]*$/, `//localhost:${port}`) : origin;
+/**
+ * `http://shop-main.localhost:3000` (or `http://shop-main.dev.test:3000` with `proxy.domains`
+ * ["dev.test"]) -> `http://localhost:3000`: an Origin on any host the proxy accepts is the
+ * workspace's own page, which the dev server must see as same-origin (Next.js refuses its own
+ * HMR socket otherwise). Any other Origin (another site, `null`) passes unchanged, so the dev
+ * server still refuses cross-site requests.
+ */
+export function rewriteOrigin(origin: string, port: number, domains: readonly string[] = []): string {
+  const match = /^(https?):\/\/([^/]+)$/i.exec(origin);
+  if (!match) return origin;
+  const target = classifyHost(match[2], domains);
+  return target.kind === 'workspace' || target.kind === 'dashboard' ? `${match[1]}://localhost:${port}` : origin;
 }
 
 /** Flat [name, value, ...] for the client response, from undici's raw header buffers. */
@@ -112,12 +129,12 @@ export function clientResponseHeaders(rawHeaders: readonly Buffer[]): string[] {
  * With host rewriting the dev server believes it is `localhost:<port>` and may redirect
  * there; point such redirects back at the workspace host so the browser stays on it.
  */
-export function rewriteLocations(headers: string[], port: number, workspaceHost: string): string[] {
+export function rewriteLocations(headers: string[], port: number, workspaceHost: string, scheme: 'http' | 'https' = 'http'): string[] {
   const local = `http://localhost:${port}`;
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'location') continue;
     const value = headers[i + 1]!;
-    if (value === local || value.startsWith(`${local}/`)) headers[i + 1] = `http://${workspaceHost}${value.slice(local.length)}`;
+    if (value === local || value.startsWith(`${local}/`)) headers[i + 1] = `${scheme}://${workspaceHost}${value.slice(local.length)}`;
   }
   return headers;
 }

@@ -4,7 +4,13 @@ import type { Duplex } from 'node:stream';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import type { Upstream } from './route-table.js';
 
-export type UpgradeFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoException };
+export type UpgradeFailure =
+  | { kind: 'connect-failed'; error: NodeJS.ErrnoException }
+  /**
+   * The upstream answered with something that is not HTTP: Next.js refuses a cross-origin
+   * HMR socket by writing `Unauthorized` on the raw socket. `answer` is what it wrote.
+   */
+  | { kind: 'not-http'; answer: string };
 
 /**
  * WebSocket (and any other Upgrade). The request goes upstream through Node's HTTP client,
@@ -18,14 +24,16 @@ export function forwardUpgrade(
   req: IncomingMessage,
   client: Duplex,
   head: Buffer,
-  options: { upstream: Upstream; port: number; rewriteHost: boolean; onFailure: (failure: UpgradeFailure) => void },
+  options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: UpgradeFailure) => void },
 ): void {
   const headers = upstreamRequestHeaders(req.rawHeaders, {
     clientIp: req.socket.remoteAddress ?? '',
     host: req.headers.host ?? '',
     port: options.port,
     rewriteHost: options.rewriteHost,
+    domains: options.domains,
     upgrade: true,
+    proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
   });
   const upstreamReq = http.request({
     host: options.upstream.host,
@@ -40,9 +48,10 @@ export function forwardUpgrade(
   let answered = false;
   client.once('close', () => upstreamReq.destroy());
   upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
-  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-    if (!answered) options.onFailure({ kind: 'connect-failed', error });
-    else client.destroy();
+  upstreamReq.on('error', (error: NodeJS.ErrnoException & { rawPacket?: unknown }) => {
+    if (answered) client.destroy();
+    else if (error.code?.startsWith('HPE_')) options.onFailure({ kind: 'not-http', answer: printable(error.rawPacket) });
+    else options.onFailure({ kind: 'connect-failed', error });
   });
 
   upstreamReq.once('upgrade', (res, upstream: Socket, upstreamHead: Buffer) => {
@@ -99,4 +108,11 @@ function withoutFraming(raw: string[]): string[] {
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
+}
+
+/** What a dev server wrote instead of an HTTP answer, as one short readable line. */
+function printable(raw: unknown): string {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  const line = text.replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 200);
+  return line || '(no answer)';
 }

@@ -14,7 +14,8 @@ export type Page =
   | { kind: 'no-address'; workspace: WorkspaceView; mode: UpstreamMode }
   | { kind: 'nothing-listening'; workspace: WorkspaceView; detail: string }
   | { kind: 'upstream-failed'; workspace: WorkspaceView; detail: string }
-  | { kind: 'host-refused'; hostname: string; configFile: string }
+  | { kind: 'upgrade-refused'; workspace: WorkspaceView; answer: string }
+  | { kind: 'host-refused' }
   | { kind: 'host-missing' };
 
 export interface PageContext {
@@ -25,9 +26,14 @@ export interface PageContext {
 
 export interface RenderedPage {
   status: number;
+  /** Sent as `x-dual-page`: tells the proxy's own pages from the dev server's answers. */
+  code: string;
   contentType: string;
   body: string;
 }
+
+/** Pages that end by themselves once the dev server answers (or the workspace is started). */
+const WAITING = new Set(['nothing-listening', 'workspace-stopped']);
 
 interface PageText {
   status: number;
@@ -37,7 +43,7 @@ interface PageText {
   hint?: string;
 }
 
-function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): PageText {
+function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'host-missing' }>, port: number): PageText {
   switch (page.kind) {
     case 'unknown-workspace':
       return {
@@ -90,24 +96,38 @@ function describe(page: Exclude<Page, { kind: 'dashboard' }>, port: number): Pag
         message: `Workspace '${page.workspace.id}' port ${port} failed to answer (${page.detail}).`,
         hint: `See its logs with \`dual logs ${page.workspace.id}\`.`,
       };
-    case 'host-refused':
+    case 'upgrade-refused':
       return {
-        status: 403,
-        code: 'host-refused',
-        title: 'Host not allowed',
-        message: `dual answers only localhost and *.localhost, not '${page.hostname}' (DNS-rebinding protection).`,
-        hint: `To serve another domain, add it to "proxy.domains" in ${page.configFile}.`,
-      };
-    case 'host-missing':
-      return {
-        status: 400,
-        code: 'host-missing',
-        title: 'Missing Host header',
-        message: 'The request has no Host header, so dual cannot tell which workspace it is for.',
-        hint: 'Send `Host: <workspace>.localhost`.',
+        status: 502,
+        code: 'upgrade-refused',
+        title: 'WebSocket refused',
+        message: `Workspace '${page.workspace.id}' port ${port} refused the WebSocket upgrade without an HTTP answer; it said: ${page.answer}`,
+        hint: page.workspace.main.hostRewrite
+          ? `See its logs with \`dual logs ${page.workspace.id}\`.`
+          : `A dev server that checks Origin (Next.js) refuses hosts it does not know: set "hostHeader": "localhost" in the repo's .dual.json, then \`dual restart ${page.workspace.id}\`.`,
       };
   }
 }
+
+/**
+ * A refused Host is what a DNS-rebinding page sends (its own name, resolved to 127.0.0.1),
+ * and it can read the answer. So the answer is fixed: the same bytes for every request and
+ * every Accept, naming nothing about this installation (no workspaces, paths or echoed host).
+ * A request without Host gets the same treatment: nothing dual knows is worth telling it.
+ */
+export const HOST_REFUSED_PAGE: RenderedPage = Object.freeze({
+  status: 403,
+  code: 'host-refused',
+  contentType: 'text/plain; charset=utf-8',
+  body: "dual serves only localhost and *.localhost (DNS-rebinding protection); to serve another domain, add it to proxy.domains in dual's config.json\n",
+});
+
+export const HOST_MISSING_PAGE: RenderedPage = Object.freeze({
+  status: 400,
+  code: 'host-missing',
+  contentType: 'text/plain; charset=utf-8',
+  body: 'no Host header: send Host: <workspace>.localhost\n',
+});
 
 function workspaceSummary(view: WorkspaceView, port: number) {
   return {
@@ -123,18 +143,37 @@ function workspaceSummary(view: WorkspaceView, port: number) {
 }
 
 export function renderPage(page: Page, context: PageContext, wantsJson: boolean): RenderedPage {
+  if (page.kind === 'host-refused') return HOST_REFUSED_PAGE;
+  if (page.kind === 'host-missing') return HOST_MISSING_PAGE;
   const workspaces = context.workspaces.map((w) => workspaceSummary(w, context.port));
   if (page.kind === 'dashboard') {
-    if (wantsJson) return json(200, { workspaces });
-    return html(200, 'dual', `<h1>dual</h1>${workspaceTable(workspaces)}`);
+    if (wantsJson) return json(200, 'dashboard', { workspaces });
+    return html(200, 'dashboard', 'dual', `<h1>dual</h1>${workspaceTable(workspaces)}`);
   }
   const text = describe(page, context.port);
   if (wantsJson) {
-    return json(text.status, { error: text.code, message: text.message, hint: text.hint, workspaces });
+    return json(text.status, text.code, { error: text.code, message: text.message, hint: text.hint, workspaces });
   }
   const live = page.kind === 'unknown-workspace' ? `<h2>Live workspaces</h2>${workspaceTable(workspaces)}` : '';
   const hint = text.hint ? `<p class="hint">${escapeHtml(text.hint)}</p>` : '';
-  return html(text.status, text.title, `<h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.message)}</p>${hint}${live}`);
+  const waiting = WAITING.has(text.code);
+  const note = waiting ? '<p class="note">This page reloads itself as soon as the server answers.</p>' : '';
+  const body = `<h1>${escapeHtml(text.title)}</h1><p>${escapeHtml(text.message)}</p>${hint}${note}${waiting ? reloadScript(text.code) : ''}${live}`;
+  return html(text.status, text.code, text.title, body);
+}
+
+/**
+ * Polls the same URL once a second and reloads as soon as the answer is no longer this
+ * page (the dev server answered, whatever its status), so a browser left on the 502 while
+ * `npm run dev` starts shows the app without the user pressing reload. HEAD: nothing is
+ * rendered twice, and the proxy tells its own pages apart by `x-dual-page`.
+ */
+function reloadScript(code: string): string {
+  return (
+    `<script>(function(){var c=${JSON.stringify(code)};function poll(){fetch(location.href,{method:'HEAD',cache:'no-store'})` +
+    `.then(function(r){if(r.headers.get('x-dual-page')!==c)location.reload();else setTimeout(poll,1000)},function(){setTimeout(poll,2000)})}` +
+    `setTimeout(poll,1000)})();</script>`
+  );
 }
 
 function workspaceTable(workspaces: ReturnType<typeof workspaceSummary>[]): string {
@@ -151,19 +190,20 @@ function workspaceTable(workspaces: ReturnType<typeof workspaceSummary>[]): stri
 
 const STYLE =
   'body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}' +
-  'code{background:#f3f3f3;padding:0 .2em}.hint{background:#f6f8fa;border-left:3px solid #888;padding:.5rem 1rem}' +
+  'code{background:#f3f3f3;padding:0 .2em}.note{color:#666}.hint{background:#f6f8fa;border-left:3px solid #888;padding:.5rem 1rem}' +
   'table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .8rem;text-align:left;vertical-align:top}';
 
-function html(status: number, title: string, body: string): RenderedPage {
+function html(status: number, code: string, title: string, body: string): RenderedPage {
   return {
     status,
+    code,
     contentType: 'text/html; charset=utf-8',
     body: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`,
   };
 }
 
-function json(status: number, value: unknown): RenderedPage {
-  return { status, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(value)}\n` };
+function json(status: number, code: string, value: unknown): RenderedPage {
+  return { status, code, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(value)}\n` };
 }
 
 export function escapeHtml(text: string): string {

@@ -8,8 +8,11 @@ import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
 import type { ProxyLog } from './log.js';
 import { describePortHolder } from './port-holder.js';
+import { createDashboard } from './dashboard/dashboard.js';
+import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
+import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamPools } from './upstream-pools.js';
 import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upstream-mode.js';
@@ -67,19 +70,36 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let bridgeReachable: boolean | undefined;
   const table = new RouteTable(mode());
   const pools = new UpstreamPools();
-  const handler = createRequestHandler({
+  let sync: RouteSync | undefined;
+  const dashboard = createDashboard({
+    home: paths.home,
+    stateDir: paths.state,
+    table,
+    engineConnected: () => sync?.connected ?? false,
+    log,
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+  });
+  const deps = {
+    dashboard,
     table,
     pools,
     domains: () => domains,
-    configFile: paths.config,
     log,
     logRequests: options.logRequests ?? false,
-  });
+  };
+  const handler = createRequestHandler(deps);
   const headersTimeoutMs = options.headersTimeoutMs ?? settings.headersTimeoutSeconds * 1000;
+  // HTTPS and h2 on every port (proxy/tls/); plain HTTP only if dual's CA cannot be made.
+  const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: headersTimeoutMs, log });
   const pinned = () => options.ports ?? settings.ports;
   /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
   const failedPorts = new Map<string, { port: number; code: string; message: string }>();
-  const listeners = new ListenerManager(() => createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log), binds, {
+  const createServer = () => {
+    const server = createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log);
+    tls?.attach(server);
+    return server;
+  };
+  const listeners = new ListenerManager(createServer, binds, {
     opened: (port, address) => {
       if (failedPorts.delete(`${address} ${port}`)) options.onPortsChanged?.(listeners.ports());
       log.info(`listening on ${address.includes(':') ? `[${address}]` : address}:${port}`);
@@ -114,6 +134,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   const onRoutesChanged = () => {
     pools.retain(table.liveOrigins());
+    dashboard.routesChanged();
     void reconcile();
     void maybeProbeBridge();
   };
@@ -132,7 +153,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
   }
 
-  const sync = new RouteSync(discovery, table, {
+  sync = new RouteSync(discovery, table, {
     changed: onRoutesChanged,
     info: (message, fields) => log.info(message, fields),
     warn: (message, fields) => log.warn(message, fields),
@@ -152,6 +173,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const pinnedNow = pinned();
   if (pinnedNow && failedPorts.size > 0) {
     sync.stop();
+    dashboard.close();
     await listeners.close();
     await pools.closeAll();
     const { port, code } = [...failedPorts.values()][0]!;
@@ -198,6 +220,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     settled: () => reconcile(),
     close: async () => {
       sync.stop();
+      dashboard.close();
       await watcher?.close();
       await listeners.close();
       await pools.closeAll();

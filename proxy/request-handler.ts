@@ -14,10 +14,11 @@ export interface HandlerDeps {
   pools: UpstreamPools;
   /** Read per request: a config change applies at once. */
   domains(): readonly string[];
-  configFile: string;
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
+  /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
+  dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
 }
 
 type Decision = { kind: 'page'; page: Page } | { kind: 'forward'; workspace: WorkspaceView; upstream: Upstream };
@@ -33,7 +34,7 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
     case 'missing':
       return { kind: 'page', page: { kind: 'host-missing' } };
     case 'refused':
-      return { kind: 'page', page: { kind: 'host-refused', hostname: target.hostname, configFile: deps.configFile } };
+      return { kind: 'page', page: { kind: 'host-refused' } };
     case 'dashboard':
       return { kind: 'page', page: { kind: 'dashboard' } };
     case 'workspace': {
@@ -63,6 +64,9 @@ export function createRequestHandler(deps: HandlerDeps) {
       'content-type': rendered.contentType,
       'content-length': Buffer.byteLength(rendered.body),
       'cache-control': 'no-store',
+      'x-dual-page': rendered.code,
+      // A page is what it says it is: never sniffed into script or HTML by a browser.
+      'x-content-type-options': 'nosniff',
     });
     res.end(rendered.body);
   };
@@ -90,6 +94,10 @@ export function createRequestHandler(deps: HandlerDeps) {
         return;
       }
       const decision = decide(deps, req.headers.host, port);
+      if (decision.kind === 'page' && decision.page.kind === 'dashboard' && deps.dashboard) {
+        deps.dashboard.handle(req, res);
+        return;
+      }
       if (decision.kind === 'page') {
         // A request body nobody reads must still be drained, or the keep-alive connection stalls.
         req.resume();
@@ -101,6 +109,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         upstream,
         port,
         rewriteHost: workspace.main.hostRewrite,
+        domains: deps.domains(),
         onFailure: (failure) => {
           if (failure.kind === 'client-gone') {
             deps.log.debug('client went away before the answer ended', { workspace: workspace.id, url: req.url });
@@ -140,11 +149,15 @@ export function createRequestHandler(deps: HandlerDeps) {
         upstream,
         port,
         rewriteHost: workspace.main.hostRewrite,
+        domains: deps.domains(),
         onFailure: (failure) => {
           const page: Page =
-            failure.error.code === 'ECONNREFUSED'
-              ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
-              : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
+            failure.kind === 'not-http'
+              ? { kind: 'upgrade-refused', workspace, answer: failure.answer }
+              : failure.error.code === 'ECONNREFUSED'
+                ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
+                : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
+          if (failure.kind === 'not-http') deps.log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
           writeRawPage(socket, render(page, port, req.headers.accept));
         },
       });
@@ -165,6 +178,7 @@ function writeRawPage(socket: Duplex, page: RenderedPage): void {
   const body = Buffer.from(page.body);
   socket.end(
     `HTTP/1.1 ${page.status} ${STATUS_TEXT[page.status] ?? 'Error'}\r\ncontent-type: ${page.contentType}\r\n` +
-      `content-length: ${body.length}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${page.body}`,
+      `content-length: ${body.length}\r\ncache-control: no-store\r\nx-dual-page: ${page.code}\r\nx-content-type-options: nosniff\r\n` +
+      `connection: close\r\n\r\n${page.body}`,
   );
 }

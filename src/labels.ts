@@ -30,6 +30,17 @@ export const LABEL = {
   entry: 'dual.entry',
 } as const;
 
+/**
+ * The label filters of every engine query dual makes (containers, volumes, networks, events):
+ * always narrowed to one DUAL_HOME, so one installation never lists, changes or removes what
+ * another made on the same engine, even with the same repo name. Pass `LABEL.workspace` (any
+ * workspace) or `dual.workspace=<id>` and friends as the rest. test/unit/home-filters.test.ts
+ * checks that no query bypasses this.
+ */
+export function homeFilters(home: string, ...filters: string[]): string[] {
+  return [`${LABEL.home}=${home}`, ...filters];
+}
+
 export function parsePortsLabel(value: string | undefined): number[] {
   if (!value) return [];
   return value

@@ -7,6 +7,7 @@ import { VERSION } from '../src/version.js';
 import { SETUP_STATE_MOUNT, setupStateDir } from '../src/setup-state.js';
 import { configLabel } from './config-drift.js';
 import { entryCommand, ENTRY_PROTOCOL } from './entry.js';
+import type { HostShares } from './host-shares.js';
 
 export interface WorkspaceIdentity {
   id: string;
@@ -57,17 +58,20 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
  * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
  * makes stop fast), and dev ports published on loopback only as a fallback route for
- * engines whose container IPs the host cannot reach (Docker Desktop).
+ * engines whose container IPs the host cannot reach (Docker Desktop). `shares`: what the
+ * host lends it (its CA trust, the npm cache; host-shares.ts).
  */
 export function workspaceContainerSpec(
   identity: WorkspaceIdentity,
   config: DualJson,
   image: string,
   user: HostUser,
+  shares: HostShares,
 ): ContainerSpec {
-  const binds = [{ source: identity.worktree, target: identity.worktree }];
+  const binds: ContainerSpec['binds'] = [{ source: identity.worktree, target: identity.worktree }];
   const gitInsideWorktree = identity.gitCommonDir.startsWith(identity.worktree + '/');
   if (!gitInsideWorktree) binds.push({ source: identity.gitCommonDir, target: identity.gitCommonDir });
+  binds.push(...shares.binds);
   // Where the entry script records setup's progress; this workspace's directory only.
   binds.push({ source: setupStateDir(identity.home, identity.id), target: SETUP_STATE_MOUNT });
   const env: Record<string, string> = {
@@ -77,7 +81,7 @@ export function workspaceContainerSpec(
   };
   // A uid with no passwd entry gets HOME=/ (not writable): give tools a writable home.
   if (user.uid !== 0) env.HOME = '/tmp';
-  Object.assign(env, config.env);
+  Object.assign(env, shares.env, config.env);
   const volumes = workspaceVolumes(identity, config);
   return {
     name: containerName(identity.id),

@@ -8,6 +8,7 @@ import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
 import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
+import { hostShares } from './host-shares.js';
 import { giveVolumesToUser, hostUser } from './host-user.js';
 import { ensureImage } from './image.js';
 import { withLock } from './locks.js';
@@ -147,7 +148,8 @@ async function createFresh(
     const user = hostUser();
     resetSetupState(ctx, id);
     rollback.add('setup state', async () => removeSetupState(ctx, id));
-    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    const shares = hostShares(ctx.paths, config, ctx.log);
+    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, shares));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import type { Context } from '../src/wiring.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
@@ -27,11 +27,11 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     const ownsWorktree = ws.worktree.startsWith(join(ctx.paths.worktrees, ws.repo) + '/') && existsSync(ws.worktree);
     if (!force && existsSync(ws.worktree)) await refuseIfWorkWouldBeLost(ctx, ws, repoPath, ownsWorktree);
 
-    const containers = await ctx.docker.listContainers([`${LABEL.workspace}=${id}`]);
+    const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
     // Attached containers first: they live in the workspace container's network namespace.
     containers.sort((a, b) => Number(LABEL.attached in b.labels) - Number(LABEL.attached in a.labels));
     for (const c of containers) await ctx.docker.removeContainer(c.id);
-    const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${id}`]);
+    const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
     removeSetupState(ctx, id);
 

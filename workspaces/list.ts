@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerSummary } from '../src/docker/engine.js';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import { containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
 import { listRepos } from './repos.js';
@@ -17,7 +17,7 @@ import { containerHasSetup, describeState, setupSummary } from './workspace-stat
  * 'worktree missing'. Nothing is read from a list of dual's own.
  */
 export async function listWorkspaces(ctx: Context, options: { probe?: boolean } = {}): Promise<Workspace[]> {
-  const containers = await ctx.docker.listContainers([LABEL.workspace, `${LABEL.home}=${ctx.paths.home}`]);
+  const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
   const workspaces = await Promise.all(
     containers
       .filter((c) => isWorkspaceContainer(c.labels))

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import type { Context } from '../src/wiring.js';
 import { listWorkspaces } from './list.js';
 import { withLock } from './locks.js';
@@ -19,22 +19,20 @@ export interface PruneResult {
 
 /**
  * Removes what failures and hand-run `docker rm`s leave behind (devcontainers/cli#386): all of
- * it is found by label, so only things dual made for this DUAL_HOME's repos are touched. Worktrees are never removed here:
+ * it is found by label, so only things this DUAL_HOME made are touched. Worktrees are never removed here:
  * they can hold uncommitted work; `dual destroy` checks for that first.
  */
 export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<PruneResult> {
-  const everything = await ctx.docker.listContainers([LABEL.workspace]);
-  // Only this DUAL_HOME's repos: another installation on the same engine may be mid-create.
-  const repos = new Set(listRepos(ctx).map((r) => r.name));
-  const ours = (labels: Record<string, string>) => repos.has(labels[LABEL.repo] ?? '');
-  const all = everything.filter((c) => ours(c.labels));
+  // Only this DUAL_HOME's things: another installation on the same engine (even one with the
+  // same repo names) may be mid-create, and its containers are not ours to judge.
+  const all = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
   const workspaceIds = new Set(all.filter((c) => !(LABEL.attached in c.labels)).map((c) => c.labels[LABEL.workspace]));
   const orphanAttached = all.filter((c) => LABEL.attached in c.labels && !workspaceIds.has(c.labels[LABEL.workspace]));
   const remainingIds = new Set(all.filter((c) => !orphanAttached.includes(c)).map((c) => c.labels[LABEL.workspace]));
-  const volumes = (await ctx.docker.listVolumes([LABEL.workspace])).filter(
-    (v) => ours(v.labels) && !remainingIds.has(v.labels[LABEL.workspace]),
+  const volumes = (await ctx.docker.listVolumes(homeFilters(ctx.paths.home, LABEL.workspace))).filter(
+    (v) => !remainingIds.has(v.labels[LABEL.workspace]),
   );
-  const liveContainerIds = new Set(everything.filter((c) => !orphanAttached.includes(c)).map((c) => c.id));
+  const liveContainerIds = new Set(all.filter((c) => !orphanAttached.includes(c)).map((c) => c.id));
   const markers = staleMarkers(ctx, liveContainerIds);
 
   if (!dryRun) {
@@ -43,7 +41,7 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
     const byWorkspace = new Set([...orphanAttached.map((c) => c.labels[LABEL.workspace]!), ...volumes.map((v) => v.labels[LABEL.workspace]!)]);
     for (const id of byWorkspace) {
       await withLock(ctx.paths.locks, `ws-${id}`, async () => {
-        const now = await ctx.docker.listContainers([`${LABEL.workspace}=${id}`]);
+        const now = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
         if (now.some((c) => !(LABEL.attached in c.labels))) return;
         for (const c of now) await ctx.docker.removeContainer(c.id);
         for (const v of volumes.filter((v) => v.labels[LABEL.workspace] === id)) await ctx.docker.removeVolume(v.name);

@@ -9,6 +9,7 @@ import { stopAllAttached } from './attached/revive.js';
 import type { WorkspaceRef } from './bring-up.js';
 import { decideRecreate, recreateMessage } from './config-drift.js';
 import { STOP_TIMEOUT_SECONDS, workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
+import { hostShares } from './host-shares.js';
 import { giveVolumesToUser, hostUser } from './host-user.js';
 import { ensureImage } from './image.js';
 import { resetSetupState } from './setup.js';
@@ -57,7 +58,7 @@ export async function recreateIfChanged(
   let containerId: string;
   try {
     resetSetupState(ctx, ws.id);
-    containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, hostShares(ctx.paths, config, ctx.log)));
   } catch (error) {
     await ctx.docker.renameContainer(ws.containerId, containerName(ws.id)).catch(() => undefined);
     ctx.log(`dual: the container of ${ws.id} was not replaced (it is stopped); \`dual start ${ws.id}\` starts it again`);

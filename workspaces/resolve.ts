@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
 import { LeanDockerClient, isNotFound } from '../src/docker/lean-client.js';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import { containerName } from '../src/naming.js';
 import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './workspace.js';
 
@@ -45,7 +45,7 @@ async function byId(client: LeanDockerClient, id: string, home: string): Promise
 }
 
 export async function listWorkspaceContainers(client: LeanDockerClient, home: string): Promise<Workspace[]> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [LABEL.workspace, `${LABEL.home}=${home}`] }));
+  const filters = encodeURIComponent(JSON.stringify({ label: homeFilters(home, LABEL.workspace) }));
   const list = await client.request<Array<{ Id: string; Names: string[]; State: string; Labels: Record<string, string> | null }>>(
     'GET',
     `/containers/json?all=1&filters=${filters}`,

@@ -10,6 +10,13 @@ export interface WorktreeEntry {
   bare: boolean;
 }
 
+/** What the dashboard shows about a worktree: its last commit and how many paths changed. */
+export interface WorktreeSummary {
+  head?: { sha: string; subject: string; committedAt: number };
+  /** Paths with uncommitted changes (tracked or untracked); 0 = clean. */
+  changes: number;
+}
+
 export type BranchSource =
   | { kind: 'local' }
   | { kind: 'remote'; remoteRef: string }
@@ -35,4 +42,6 @@ export interface Git {
   uncommittedChanges(worktree: string): Promise<string[]>;
   /** Commits on `branch` that are on no other branch, tag or remote (lost if the branch were deleted). */
   commitsOnlyOn(repo: string, branch: string): Promise<string[]>;
+  /** Last commit and change count, read without taking git's optional locks (a poller must not block the user's own git). */
+  worktreeSummary(worktree: string): Promise<WorktreeSummary>;
 }

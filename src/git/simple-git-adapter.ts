@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { DualError } from '../errors.js';
-import type { BranchSource, Git, WorktreeEntry } from './git.js';
+import type { BranchSource, Git, WorktreeEntry, WorktreeSummary } from './git.js';
 
 /** Git over simple-git (which spawns git with an argv, never a shell string). */
 export class SimpleGitAdapter implements Git {
@@ -112,6 +112,19 @@ export class SimpleGitAdapter implements Git {
       'log', '--format=%h %s', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--tags', '--remotes',
     ]);
     return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  async worktreeSummary(worktree: string): Promise<WorktreeSummary> {
+    // --no-optional-locks: `git status` would otherwise refresh the index under index.lock and
+    // could make the user's own `git commit` in that worktree fail at the same moment.
+    const git = this.at(worktree);
+    const [log, status] = await Promise.all([
+      git.raw(['--no-optional-locks', 'log', '-1', '--format=%h%x00%ct%x00%s']).catch(() => ''),
+      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
+    ]);
+    const [sha, time, ...subject] = log.split('\0');
+    const head = sha ? { sha, subject: subject.join('\0'), committedAt: Number(time) } : undefined;
+    return { head, changes: status.split('\n').filter((l) => l.length > 0).length };
   }
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { stopChild } from '../helpers/processes.js';
 
@@ -32,4 +33,25 @@ export function startDualProxy(env: NodeJS.ProcessEnv, port: number): ProxyChild
     output: () => `dual proxy output:\n${output}`,
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * Headless Chromium from the system package (never a downloaded browser); playwright-core
+ * gives every launch a fresh temporary profile. `extraArgs` e.g. a host resolver rule.
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
+  });
 }

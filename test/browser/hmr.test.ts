@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceId } from '../../src/naming.js';
 import { dualOk } from '../helpers/cli.js';
@@ -9,7 +9,7 @@ import { eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { freePort, request } from '../helpers/proxy-fixtures.js';
-import { hmrAppFiles, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * The user story of the proxy issue, in a real browser: two branch workspaces of one repo
@@ -62,20 +62,7 @@ beforeAll(async () => {
     );
   }
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // playwright-core gives every launch a fresh temporary profile (user-data-dir).
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   pages.main = await context.newPage();
   pages.feat = await context.newPage();

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,8 @@ beforeAll(async () => {
     createWorkspaceContainer(docker, sandbox, { branch: 'feat', ports: [port] }),
     createWorkspaceContainer(docker, sandbox, { branch: 'vite', ports: [port], hostRewrite: true }),
   ]);
+  // A custom domain, so Origin rewriting can be checked on a host that is not *.localhost.
+  writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, domains: ['dev.test'] } }));
   proxy = await startProxy({ home: sandbox.home, log: silentLog, discovery: await sandboxDiscovery(sandbox), upstream: 'bridge', headersTimeoutMs: 1_000, watchConfig: false });
   for (const w of [main, feat, rewrite]) await waitFor(() => whoami(port, host(w)), 20_000, `${w.id} to answer`);
 });
@@ -89,6 +93,23 @@ describe('protocols', () => {
     expect(text).toContain('refused by main');
     expect(text).not.toContain('tunneled');
     expect(text.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  });
+
+  it("shows the dev server's own refusal when it answers an upgrade without HTTP", async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/origin-checked`, { headers: { host: host(main) }, origin: `http://${host(main)}` });
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      socket.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      socket.on('open', () => reject(new Error('the refused upgrade was opened')));
+      socket.on('error', reject);
+    });
+    expect(reply.status).toBe(502);
+    expect(reply.body).toContain('it said: Unauthorized');
+    expect(reply.body).toContain('hostHeader');
+    expect(reply.body).not.toContain('HPE_');
   });
 
   it('answers a WebSocket upgrade for an unknown workspace with the 404 page', async () => {
@@ -187,6 +208,29 @@ describe('protocols', () => {
     expect(headers.host).toBe(`localhost:${port}`);
     expect(headers.origin).toBe(`http://localhost:${port}`);
     expect(headers['x-forwarded-host']).toBe(host(rewrite));
+  });
+
+  it('rewrites an Origin on a configured domain too, and leaves foreign origins alone', async () => {
+    const domainHost = `${rewrite.id}.dev.test:${port}`;
+    const own = JSON.parse((await request(port, domainHost, { headers: { origin: `http://${domainHost}` } })).body) as { headers: Record<string, string> };
+    expect(own.headers.host).toBe(`localhost:${port}`);
+    expect(own.headers.origin).toBe(`http://localhost:${port}`);
+    const foreign = JSON.parse((await request(port, domainHost, { headers: { origin: 'http://evil.example' } })).body) as { headers: Record<string, string> };
+    expect(foreign.headers.origin).toBe('http://evil.example');
+  });
+
+  it('rewrites Origin on the WebSocket upgrade, so an origin-checking dev server accepts its HMR socket', async () => {
+    const domainHost = `${rewrite.id}.dev.test:${port}`;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/origin-checked`, { headers: { host: domainHost }, origin: `http://${domainHost}` });
+    const echoed = await new Promise<string>((resolve, reject) => {
+      socket.on('open', () => socket.send('hi'));
+      socket.on('message', (data) => {
+        resolve(data.toString());
+        socket.close();
+      });
+      socket.on('error', reject);
+    });
+    expect(echoed).toBe('vite: hi');
   });
 });
 

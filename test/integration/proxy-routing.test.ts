@@ -100,8 +100,12 @@ describe('pages', () => {
     for (const name of [`localhost:${port}`, `dual.localhost:${port}`, `127.0.0.1:${port}`]) {
       const reply = await request(port, name);
       expect(reply.status).toBe(200);
-      expect(reply.body).toContain(`http://${main.id}.localhost:${port}"`);
-      expect(reply.body).toContain(`http://${feat.id}.localhost:${port}"`);
+      expect(reply.body).toContain('<title>dual</title>');
+      // The page fills itself from /api/events (test/browser/dashboard.test.ts); scripts read the JSON.
+      const json = JSON.parse((await request(port, name, { headers: { accept: 'application/json' } })).body) as { workspaces: Array<{ urls: string[] }> };
+      const urls = json.workspaces.flatMap((w) => w.urls);
+      expect(urls).toContain(`http://${main.id}.localhost:${port}`);
+      expect(urls).toContain(`http://${feat.id}.localhost:${port}`);
     }
   });
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
 import { ENTRY_SCRIPT } from '../../workspaces/entry.js';
+import { NO_SHARES } from '../../workspaces/host-shares.js';
 
 const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git', home: '/h/.dual' };
 
 describe('workspace container spec', () => {
   it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 });
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
     expect(spec.binds).toEqual([
       { source: identity.worktree, target: identity.worktree },
       { source: '/code/shop/.git', target: '/code/shop/.git' },
@@ -20,20 +21,20 @@ describe('workspace container spec', () => {
 
   it('does not mount the git dir twice when it lives inside the worktree (the repo checkout itself)', () => {
     const main = { ...identity, worktree: '/code/shop', gitCommonDir: '/code/shop/.git' };
-    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).binds.map((b) => b.target)).toEqual(['/code/shop', '/run/dual-state']);
+    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds.map((b) => b.target)).toEqual(['/code/shop', '/run/dual-state']);
   });
 
   it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {
-    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 });
+    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 }, NO_SHARES);
     expect(asUser.user).toBe('1000:100');
     expect(asUser.env.HOME).toBe('/tmp');
-    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 });
+    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(asRoot.user).toBeUndefined();
     expect(asRoot.env.HOME).toBeUndefined();
   });
 
   it('labels the container with the contract, the entry protocol and the shaping settings', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 });
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.labels).toMatchObject({
       'dual.workspace': 'shop-feat-x',
       'dual.repo': 'shop',
@@ -53,9 +54,23 @@ describe('workspace container spec', () => {
 
   it("runs dual's entry script (setup, then start) as the main process, with the repo env over dual defaults", () => {
     const config = dualJsonSchema.parse({ setup: 'npm ci', start: 'npm run dev', env: { NODE_ENV: 'development' } });
-    const spec = workspaceContainerSpec(identity, config, 'i', { uid: 0, gid: 0 });
+    const spec = workspaceContainerSpec(identity, config, 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.cmd).toEqual(['sh', '-c', ENTRY_SCRIPT, 'dual-entry', 'npm ci', 'npm run dev', `${identity.worktree}/node_modules`]);
-    expect(workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
+    expect(workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
     expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
+  });
+
+  it("mounts what the host lends (read-only CA dir, npm cache) and lets the repo's env override its variables", () => {
+    const shares = {
+      binds: [
+        { source: '/h/.dual/trust', target: '/etc/dual-ca', readOnly: true },
+        { source: '/h/.dual/cache/npm', target: '/var/cache/dual/npm' },
+      ],
+      env: { NODE_EXTRA_CA_CERTS: '/etc/dual-ca/ca-certificates.crt', npm_config_cache: '/var/cache/dual/npm' },
+    };
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ env: { npm_config_cache: '/mine' } }), 'i', { uid: 0, gid: 0 }, shares);
+    expect(spec.binds).toEqual(expect.arrayContaining(shares.binds));
+    expect(spec.env.NODE_EXTRA_CA_CERTS).toBe('/etc/dual-ca/ca-certificates.crt');
+    expect(spec.env.npm_config_cache).toBe('/mine');
   });
 });

@@ -42,10 +42,25 @@ describe('upstreamRequestHeaders', () => {
 });
 
 describe('rewriteOrigin', () => {
-  it('rewrites only *.localhost origins', () => {
+  it('rewrites only *.localhost origins when no domain is configured', () => {
     expect(rewriteOrigin('http://a.localhost:3000', 3000)).toBe('http://localhost:3000');
     expect(rewriteOrigin('https://evil.com', 3000)).toBe('https://evil.com');
+    expect(rewriteOrigin('http://a.dev.test:3000', 3000)).toBe('http://a.dev.test:3000');
     expect(rewriteOrigin('null', 3000)).toBe('null');
+  });
+
+  it('rewrites origins on every host the proxy accepts, configured domains included, keeping the scheme', () => {
+    expect(rewriteOrigin('http://shop-main.dev.test:3000', 3000, ['dev.test'])).toBe('http://localhost:3000');
+    expect(rewriteOrigin('https://shop-main.dev.test', 3000, ['dev.test'])).toBe('https://localhost:3000');
+    expect(rewriteOrigin('http://127.0.0.1:3000', 3000, ['dev.test'])).toBe('http://localhost:3000');
+    expect(rewriteOrigin('http://shop-main.dev.test.evil.com', 3000, ['dev.test'])).toBe('http://shop-main.dev.test.evil.com');
+    expect(rewriteOrigin('http://dev.test.evil.com:3000/x', 3000, ['dev.test'])).toBe('http://dev.test.evil.com:3000/x');
+  });
+
+  it('is applied to the Origin header only for workspaces with host rewriting', () => {
+    const headers = ['Host', 'h', 'Origin', 'http://shop-main.dev.test:3000'];
+    expect(asMap(upstreamRequestHeaders(headers, { ...context, rewriteHost: true, domains: ['dev.test'] })).origin).toBe('http://localhost:3000');
+    expect(asMap(upstreamRequestHeaders(headers, { ...context, domains: ['dev.test'] })).origin).toBe('http://shop-main.dev.test:3000');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerRecord } from '../../proxy/container-record.js';
-import { escapeHtml, renderPage, wantsJson } from '../../proxy/pages.js';
+import { escapeHtml, HOST_REFUSED_PAGE, renderPage, wantsJson } from '../../proxy/pages.js';
 import type { WorkspaceView } from '../../proxy/route-table.js';
 
 const main: ContainerRecord = {
@@ -12,6 +12,23 @@ const stoppedView: WorkspaceView = { id: 'shop-x', main: { ...main, workspace: '
 const context = { port: 3000, workspaces: [view, stoppedView] };
 
 describe('renderPage', () => {
+  it('502 nothing-listening reloads itself in a browser once the answer is no longer this page', () => {
+    const page = renderPage({ kind: 'nothing-listening', workspace: view, detail: 'connection refused' }, context, false);
+    expect(page.code).toBe('nothing-listening');
+    expect(page.body).toContain('<script>');
+    expect(page.body).toContain("r.headers.get('x-dual-page')!==c");
+    expect(page.body).toContain('"nothing-listening"');
+    expect(page.body).toContain('reloads itself');
+  });
+
+  it('does not script pages that will not change by themselves, nor JSON answers', () => {
+    expect(renderPage({ kind: 'unknown-workspace', id: 'nope' }, context, false).body).not.toContain('<script>');
+    expect(renderPage({ kind: 'dashboard' }, context, false).body).not.toContain('<script>');
+    const json = renderPage({ kind: 'nothing-listening', workspace: view, detail: 'connection refused' }, context, true);
+    expect(json.body).not.toContain('<script>');
+    expect(json.code).toBe('nothing-listening');
+  });
+
   it('404 lists the live workspaces as links, on the port the client used', () => {
     const page = renderPage({ kind: 'unknown-workspace', id: 'nope' }, context, false);
     expect(page.status).toBe(404);
@@ -41,11 +58,15 @@ describe('renderPage', () => {
     expect(page.body).toContain('dual exec shop-main -- npm run dev');
   });
 
-  it('403 for a refused host says where to allow a domain, and escapes the name', () => {
-    const page = renderPage({ kind: 'host-refused', hostname: '<script>', configFile: '/h/config.json' }, context, false);
-    expect(page.status).toBe(403);
-    expect(page.body).not.toContain('<script>');
-    expect(page.body).toContain('/h/config.json');
+  it('403 for a refused host is one fixed text, whatever the client asks, naming nothing installed', () => {
+    for (const asJson of [false, true]) {
+      const page = renderPage({ kind: 'host-refused' }, context, asJson);
+      expect(page).toEqual(HOST_REFUSED_PAGE);
+      expect(page.status).toBe(403);
+      expect(page.contentType).toBe('text/plain; charset=utf-8');
+      for (const secret of ['shop-main', 'shop-x', '/w', 'config.json"', '172.17']) expect(page.body).not.toContain(secret);
+      expect(page.body).toContain('proxy.domains');
+    }
   });
 
   it('the dashboard lists every workspace with its state', () => {

@@ -1,5 +1,5 @@
 import type { DualJson } from '../../src/config/dual-json.js';
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
 import type { Context } from '../../src/wiring.js';
 import { createAttached, attachTarget, toRequest } from './attach.js';
 import { listAttached } from './find.js';
@@ -41,7 +41,7 @@ export async function startDeclaredAttached(
   } catch (error) {
     for (const { name, containerId } of made) {
       await ctx.docker.removeContainer(containerId).catch(() => undefined);
-      const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${ws.id}`, `${LABEL.attached}=${name}`]).catch(() => []);
+      const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${ws.id}`, `${LABEL.attached}=${name}`)).catch(() => []);
       for (const v of volumes) await ctx.docker.removeVolume(v.name).catch(() => undefined);
     }
     throw error;

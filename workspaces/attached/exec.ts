@@ -1,6 +1,7 @@
 import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { DualError } from '../../src/errors.js';
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
+import { dualHome } from '../../src/config/home.js';
 import { parseExecArgs } from '../../src/commands/exec-args.js';
 import { EXEC_OWN_ERROR, reportExecFailure } from '../../src/commands/exec-failure.js';
 import { runExec } from '../exec/exec-session.js';
@@ -32,7 +33,7 @@ export async function attachedExec(argv: string[]): Promise<number> {
     }
     const name = args.workspace;
     if (!name) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`, EXEC_OWN_ERROR);
-    const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`] }));
+    const filters = encodeURIComponent(JSON.stringify({ label: homeFilters(dualHome(), `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`) }));
     const [match] = await client.request<Array<{ Id: string; State: string }>>('GET', `/containers/json?all=1&filters=${filters}`);
     if (!match) throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``, EXEC_OWN_ERROR);
     if (match.State !== 'running') {

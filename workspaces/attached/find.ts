@@ -1,6 +1,6 @@
 import type { ContainerSummary } from '../../src/docker/engine.js';
 import { DualError } from '../../src/errors.js';
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
 import type { Context } from '../../src/wiring.js';
 
 /** An attached container as dual shows it. */
@@ -26,13 +26,12 @@ function fromSummary(c: ContainerSummary): Attached {
 
 /** Attached containers, of one workspace or all, found by label (never by name prefix). */
 export async function listAttached(ctx: Context, workspace?: string): Promise<Attached[]> {
-  const filters = [LABEL.attached, ...(workspace ? [`${LABEL.workspace}=${workspace}`] : [])];
-  const list = await ctx.docker.listContainers(filters);
+  const list = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.attached, ...(workspace ? [`${LABEL.workspace}=${workspace}`] : [])));
   return list.map(fromSummary).sort((a, b) => a.workspace.localeCompare(b.workspace) || a.name.localeCompare(b.name));
 }
 
 export async function findAttached(ctx: Context, workspace: string, name: string): Promise<Attached> {
-  const [match] = await ctx.docker.listContainers([`${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`]);
+  const [match] = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`));
   if (!match) {
     throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``);
   }

@@ -1,4 +1,4 @@
-import { LABEL } from '../../src/labels.js';
+import { homeFilters, LABEL } from '../../src/labels.js';
 import type { Context } from '../../src/wiring.js';
 import { DualError } from '../../src/errors.js';
 import { findWorkspace } from '../list.js';
@@ -35,7 +35,7 @@ export async function removeAttached(ctx: Context, workspace: string, name: stri
     const a = await findAttached(ctx, workspace, name);
     await ctx.docker.removeContainer(a.containerId);
     clearUserStopped(ctx, a.containerId);
-    const volumes = await ctx.docker.listVolumes([`${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`]);
+    const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`));
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
     return { ...a, state: 'removed' };
   });

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSetupState } from '../../src/setup-state.js';
+
+/**
+ * Workspace facts the workspace manager records as marker files under `$DUAL_HOME/state`
+ * (Docker has no word for them): setup failed (the entry script's record), stopped by idle sleep.
+ * Read per snapshot: a handful of stat calls, no cache that could go stale.
+ */
+export interface MarkerFacts {
+  setupFailed?: { exitCode?: number };
+  sleeping: boolean;
+}
+
+export function readMarkers(stateDir: string, containerId: string, workspaceId: string): MarkerFacts {
+  // The workspace container's entry script records its setup outcome (src/setup-state.ts).
+  const setup = readSetupState(join(stateDir, 'workspaces', workspaceId));
+  const setupFailed: MarkerFacts['setupFailed'] = setup.kind === 'failed' ? { exitCode: setup.exitCode } : undefined;
+  return { setupFailed, sleeping: existsSync(join(stateDir, 'sleeping', containerId)) };
+}
