@@ -63,7 +63,7 @@ export async function followSetup(ctx: Context, ws: { id: string; containerId: s
     for (let round = 0; ; round++) {
       const state = setupState(ctx, ws.id);
       if (state.kind === 'ok' || state.kind === 'failed') {
-        await sink.waitForEnd(2_000);
+        await sink.waitForEnd(5_000);
         return state;
       }
       if (options.interrupted?.()) {

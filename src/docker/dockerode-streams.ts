@@ -1,5 +1,4 @@
 import Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
 import { DualError, engineUnreachableError, isEngineUnreachable } from '../errors.js';
 import { engineAddress } from './connection.js';
 import type { LogsOptions, PullProgress } from './engine.js';
@@ -63,16 +62,16 @@ export class DockerodeStreams {
       return;
     }
     const stream = (await this.call(() => container.logs({ ...common, follow: true as const }))) as NodeJS.ReadableStream & { destroy(): void };
+    // Aborted while the request was on its way: the listener below would never fire.
+    if (options.signal?.aborted) {
+      stream.destroy();
+      return;
+    }
     options.signal?.addEventListener('abort', () => stream.destroy());
     await new Promise<void>((resolve, reject) => {
       if (info.Config.Tty) stream.pipe(options.stdout, { end: false });
-      else {
-        const out = new PassThrough();
-        const err = new PassThrough();
-        out.pipe(options.stdout, { end: false });
-        err.pipe(options.stderr, { end: false });
-        this.docker.modem.demuxStream(stream, out, err);
-      }
+      // Written frame by frame in the log's own order (through two pipes, stdout and stderr lines could swap).
+      else this.docker.modem.demuxStream(stream, options.stdout, options.stderr);
       stream.on('end', resolve);
       stream.on('close', resolve);
       stream.on('error', reject);
