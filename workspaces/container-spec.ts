@@ -2,11 +2,12 @@ import { posix } from 'node:path';
 import type { DualJson } from '../src/config/dual-json.js';
 import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
-import { containerName, volumeName } from '../src/naming.js';
+import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
 import { SETUP_STATE_MOUNT, setupStateDir } from '../src/setup-state.js';
 import { configLabel } from './config-drift.js';
 import { entryCommand, ENTRY_PROTOCOL } from './entry.js';
+import { gitViewBinds, type GitLayout } from './git-view.js';
 import type { HostShares } from './host-shares.js';
 
 export interface WorkspaceIdentity {
@@ -15,8 +16,8 @@ export interface WorkspaceIdentity {
   branch: string;
   /** Real path of the worktree on the host; mounted at the same path inside. */
   worktree: string;
-  /** The repo's common git directory, mounted at its own path so git works inside. */
-  gitCommonDir: string;
+  /** The repo's git directories, mounted at their own paths so git works inside (see git-view.ts). */
+  git: GitLayout;
   /** The DUAL_HOME this workspace belongs to (label dual.home). */
   home: string;
 }
@@ -57,8 +58,9 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  * The workspace container: worktree at its host path (so paths in errors and stack traces
  * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
  * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
- * makes stop fast), and dev ports published on loopback only as a fallback route for
- * engines whose container IPs the host cannot reach (Docker Desktop). `shares`: what the
+ * makes stop fast), dev ports published on loopback only as a fallback route for
+ * engines whose container IPs the host cannot reach (Docker Desktop), and the isolating
+ * workspace network (no workspace reaches another; see network.ts). `shares`: what the
  * host lends it (its CA trust, the npm cache; host-shares.ts).
  */
 export function workspaceContainerSpec(
@@ -68,9 +70,7 @@ export function workspaceContainerSpec(
   user: HostUser,
   shares: HostShares,
 ): ContainerSpec {
-  const binds: ContainerSpec['binds'] = [{ source: identity.worktree, target: identity.worktree }];
-  const gitInsideWorktree = identity.gitCommonDir.startsWith(identity.worktree + '/');
-  if (!gitInsideWorktree) binds.push({ source: identity.gitCommonDir, target: identity.gitCommonDir });
+  const binds: ContainerSpec['binds'] = gitViewBinds(identity.worktree, identity.git);
   binds.push(...shares.binds);
   // Where the entry script records setup's progress; this workspace's directory only.
   binds.push({ source: setupStateDir(identity.home, identity.id), target: SETUP_STATE_MOUNT });
@@ -96,6 +96,7 @@ export function workspaceContainerSpec(
     binds,
     volumes: volumes.map(({ name, target }) => ({ name, target })),
     publishLoopback: config.ports,
+    networkMode: WORKSPACE_NETWORK,
     init: true,
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
   };

@@ -4,13 +4,16 @@ import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
+import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
 import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
+import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
 import { hostShares } from './host-shares.js';
 import { giveVolumesToUser, hostUser } from './host-user.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { DEFAULT_PORT_TIMEOUT_SECONDS } from './port-wait.js';
 import { recreateIfChanged } from './recreate.js';
@@ -18,6 +21,7 @@ import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { removeSetupState, resetSetupState } from './setup.js';
 import { workspaceUrls } from './workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;
@@ -68,7 +72,7 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
         throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
       }
-      return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id, options);
+      return resumeExisting(ctx, existing.id, existing.labels, repo, options.branch, id, options);
     }
     return createFresh(ctx, repo, options, id);
   });
@@ -82,14 +86,14 @@ async function resumeExisting(
   ctx: Context,
   containerId: string,
   labels: Record<string, string>,
-  repo: string,
+  repo: { name: string; path: string },
   branch: string,
   id: string,
   options: CreateOptions,
 ): Promise<CreateResult> {
   const worktree = labels[LABEL.worktree] ?? '';
   const config = loadDualJson(worktree);
-  let ws = { id, repo, branch, worktree, containerId };
+  let ws = { id, repo: repo.name, branch, worktree, containerId };
   const recreated = await recreateIfChanged(ctx, ws, config, { force: false, image: options.image });
   const ready = readyOptions(options);
   if (recreated) {
@@ -100,7 +104,8 @@ async function resumeExisting(
     await startAndAwait(ctx, ws, config, ready);
     await startDeclaredAttached(ctx, ws, config);
   }
-  return { id, repo, branch, worktree, containerId: ws.containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  const urls = workspaceUrls(id, config.ports, urlScheme(ctx.paths.home));
+  return { id, repo: repo.name, branch, worktree, containerId: ws.containerId, urls, existed: true, config };
 }
 
 function readyOptions(options: CreateOptions, interrupted?: () => boolean): ReadyOptions {
@@ -122,7 +127,7 @@ async function createFresh(
     if (!complete) ctx.log('dual: interrupted; undoing what this create made');
   };
   const checkpoint = () => {
-    if (interrupted) throw new DualError('create interrupted; nothing was kept', 130);
+    if (interrupted) throw new DualError('create interrupted; undid what it made', 130);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -132,15 +137,18 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,
       repo: repo.name,
       branch: options.branch,
       worktree,
-      gitCommonDir: await ctx.git.commonDir(worktree),
+      git: await gitLayout(ctx, repo.path, worktree, id),
       home: ctx.paths.home,
     };
+    prepareGitView(identity.git);
+    rollback.add(`git files ${identity.git.privateDir}`, async () => removeGitView(ctx.paths.state, id));
     for (const volume of workspaceVolumes(identity, config)) {
       await ctx.docker.createVolume({ name: volume.name, labels: volume.labels });
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
@@ -167,7 +175,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       containerId,
-      urls: workspaceUrls(id, config.ports),
+      urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)),
       existed: false,
       config,
     };
@@ -205,6 +213,16 @@ async function ensureWorktree(
     await ctx.git.addWorktree(repo.path, path, branch, source);
     const createdHead = source.kind === 'local' ? undefined : await ctx.git.branchHead(repo.path, branch);
     rollback.add(`worktree ${path}`, async () => {
+      // Files may have been written into the new worktree while this create ran (an editor,
+      // an agent, a long pull): such a worktree is kept, with its branch, never deleted.
+      const changed = [...(await ctx.git.uncommittedChanges(path)).map((l) => l.slice(3)), ...(await ctx.git.ignoredFiles(path))];
+      if (changed.length > 0) {
+        const files = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
+        ctx.log(
+          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellCommand(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
+        );
+        return;
+      }
       await ctx.git.removeWorktree(repo.path, path);
       // Only a branch this run created, and only while it has not moved.
       if (createdHead && (await ctx.git.branchHead(repo.path, branch)) === createdHead) {

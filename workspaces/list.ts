@@ -5,6 +5,7 @@ import { DualError } from '../src/errors.js';
 import { homeFilters, LABEL } from '../src/labels.js';
 import { containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 import { listRepos } from './repos.js';
 import { probePorts } from './port-probe.js';
 import { setupState } from './setup.js';
@@ -18,13 +19,14 @@ import { containerHasSetup, describeState, setupSummary } from './workspace-stat
  */
 export async function listWorkspaces(ctx: Context, options: { probe?: boolean } = {}): Promise<Workspace[]> {
   const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
+  const scheme = options.probe ? urlScheme(ctx.paths.home) : 'http';
   const workspaces = await Promise.all(
     containers
       .filter((c) => isWorkspaceContainer(c.labels))
       .map(async (c) => {
         const ws = workspaceFromLabels(c.labels, c);
         if (!existsSync(ws.worktree)) return { ...ws, state: 'worktree missing', running: false };
-        return options.probe ? withServingState(ctx, ws, c) : ws;
+        return options.probe ? withServingState(ctx, ws, c, scheme) : ws;
       }),
   );
   const known = new Set(workspaces.map((w) => w.worktree));
@@ -58,7 +60,7 @@ export async function listWorkspaces(ctx: Context, options: { probe?: boolean } 
  * Adds what "running" means for a dev server: the entry script's setup record, and a short
  * TCP probe of every declared port (all workspaces in parallel; see port-probe.ts).
  */
-async function withServingState(ctx: Context, ws: Workspace, container: ContainerSummary): Promise<Workspace> {
+async function withServingState(ctx: Context, ws: Workspace, container: ContainerSummary, scheme: 'http' | 'https'): Promise<Workspace> {
   const hasSetup = containerHasSetup(container.labels);
   const setup = hasSetup ? setupState(ctx, ws.id) : ({ kind: 'ok' } as const);
   const probe = ws.running && (!hasSetup || setup.kind === 'ok');
@@ -69,7 +71,7 @@ async function withServingState(ctx: Context, ws: Workspace, container: Containe
     ...ws,
     state: describeState({ container: container.state, hasSetup, setup, ports: probe ? ports : undefined }),
     setup: setupSummary(hasSetup, setup),
-    endpoints: ports.map((p) => ({ port: p.port, url: workspaceUrl(ws.id, p.port), listening: p.listening })),
+    endpoints: ports.map((p) => ({ port: p.port, url: workspaceUrl(ws.id, p.port, scheme), listening: p.listening })),
   };
 }
 

@@ -11,7 +11,10 @@ import { decideRecreate, recreateMessage } from './config-drift.js';
 import { STOP_TIMEOUT_SECONDS, workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { hostShares } from './host-shares.js';
 import { giveVolumesToUser, hostUser } from './host-user.js';
+import { gitLayout, prepareGitView } from './git-view.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
+import { getRepo } from './repos.js';
 import { resetSetupState } from './setup.js';
 
 /**
@@ -36,12 +39,13 @@ export async function recreateIfChanged(
   // An image chosen with `dual create --image` is kept unless .dual.json's image changed.
   const image = options.image ?? (decision.reasons.includes('image') ? config.image : details.image);
   await ensureImage(ctx, image);
+  await ensureWorkspaceNetwork(ctx.docker);
   const identity: WorkspaceIdentity = {
     id: ws.id,
     repo: ws.repo,
     branch: ws.branch,
     worktree: ws.worktree,
-    gitCommonDir: await ctx.git.commonDir(ws.worktree),
+    git: await gitLayout(ctx, getRepo(ctx, ws.repo).path, ws.worktree, ws.id),
     home: ctx.paths.home,
   };
   // Existing volumes are kept as they are; a newly declared one is made.
@@ -58,6 +62,7 @@ export async function recreateIfChanged(
   let containerId: string;
   try {
     resetSetupState(ctx, ws.id);
+    prepareGitView(identity.git);
     containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, hostShares(ctx.paths, config, ctx.log)));
   } catch (error) {
     await ctx.docker.renameContainer(ws.containerId, containerName(ws.id)).catch(() => undefined);
