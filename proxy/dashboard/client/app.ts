@@ -214,7 +214,8 @@ export function dashboardApp(): void {
       const section = sectionFor(repo);
       const rows = groups.get(repo) as Workspace[];
       const heading = section.querySelector('h2 small') as HTMLElement;
-      heading.textContent = `${rows.length} workspace${rows.length === 1 ? '' : 's'}`;
+      const serving = rows.filter((w) => w.status === 'serving').length;
+      heading.textContent = `${rows.length} workspace${rows.length === 1 ? '' : 's'} · ${serving} serving`;
       const tbody = section.querySelector('tbody') as HTMLTableSectionElement;
       const wanted: HTMLTableRowElement[] = rows.map((w) => {
         seen.add(w.id);
@@ -257,11 +258,11 @@ export function dashboardApp(): void {
             'tr',
             undefined,
             el('th', { scope: 'col' }, 'Branch'),
-            el('th', { scope: 'col' }, 'State'),
-            el('th', { scope: 'col' }, 'URLs'),
-            el('th', { scope: 'col', class: 'hide-narrow' }, 'CPU · memory'),
-            el('th', { scope: 'col', class: 'hide-narrow' }, 'Attached'),
-            el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
+            el('th', { scope: 'col', class: 'col-state' }, 'State'),
+            el('th', { scope: 'col', class: 'col-urls' }, 'URLs'),
+            el('th', { scope: 'col', class: 'col-usage hide-narrow' }, 'CPU · memory'),
+            el('th', { scope: 'col', class: 'col-attached hide-narrow' }, 'Attached'),
+            el('th', { scope: 'col', class: 'col-actions' }, el('span', { class: 'visually-hidden' }, 'Actions')),
           ),
         ),
         el('tbody'),
@@ -288,43 +289,52 @@ export function dashboardApp(): void {
   }
 
   function branchCell(w: Workspace): HTMLTableCellElement {
-    const commit = w.commit
-      ? el('div', { class: 'commit', title: `${w.commit.sha} ${w.commit.subject}` }, el('code', undefined, w.commit.sha), ` ${w.commit.subject} · ${age(w.commit.committedAt)}`)
-      : null;
     const changes =
       w.changes === null
         ? null
         : w.changes > 0
           ? el('span', { class: 'dirty' }, `${w.changes} uncommitted change${w.changes === 1 ? '' : 's'}`)
-          : el('span', { class: 'clean' }, 'no uncommitted changes');
-    return el('td', { 'data-col': 'branch' }, el('div', { class: 'branch' }, w.branch), el('div', { class: 'wsid mono' }, w.id), commit, changes);
+          : el('span', { class: 'clean' }, 'clean');
+    const commit = w.commit
+      ? el('div', { class: 'commit' }, el('code', undefined, w.commit.sha), el('span', { class: 'subject', title: w.commit.subject }, w.commit.subject), el('span', { class: 'age' }, `· ${age(w.commit.committedAt)}`))
+      : null;
+    return el('td', { 'data-col': 'branch' }, el('div', { class: 'title' }, el('span', { class: 'branch' }, w.branch), el('span', { class: 'wsid mono' }, w.id), changes), commit);
   }
 
   function stateCell(w: Workspace): HTMLTableCellElement {
-    const label = w.status === 'setup-failed' && w.setupExitCode !== null ? `${w.statusLabel} (exit ${w.setupExitCode})` : w.statusLabel;
-    const badge = el('span', { class: 'badge', 'data-status': w.status, title: w.statusDetail }, label);
+    const badge = el('span', { class: 'badge', 'data-status': w.status, title: w.statusDetail }, w.statusLabel);
+    const exit = w.status === 'setup-failed' && w.setupExitCode !== null ? el('span', { class: 'note' }, `exit code ${w.setupExitCode}`) : null;
     const pending = busy.get(w.id);
-    return el('td', { 'data-col': 'state' }, badge, el('span', { class: 'visually-hidden' }, `: ${w.statusDetail}`), pending ? el('span', { class: 'busy', role: 'status' }, `${pending}…`) : null);
+    return el('td', { 'data-col': 'state' }, badge, el('span', { class: 'visually-hidden' }, `: ${w.statusDetail}`), exit, pending ? el('span', { class: 'busy', role: 'status' }, `${pending}…`) : null);
   }
 
   function portsCell(w: Workspace): HTMLTableCellElement {
     if (w.ports.length === 0) return el('td', undefined, el('span', { class: 'none' }, 'no ports'));
     const items = w.ports.map((p) => {
-      const answers = p.answers === null ? 'unknown' : p.answers ? 'yes' : 'no';
-      const said = p.answers === null ? 'not checked' : p.answers ? 'answers' : 'does not answer';
+      const running = w.containerState === 'running';
+      const answers = !running ? 'off' : p.answers === null ? 'unknown' : p.answers ? 'yes' : 'no';
+      const said = !running ? '' : p.answers === null ? 'checking' : p.answers ? 'answers' : 'no answer';
       return el(
         'li',
         { class: 'port', 'data-answers': answers, 'data-port': String(p.port) },
-        el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', class: 'mono' }, p.url.replace(/^https?:\/\//, '')),
-        el('small', undefined, said),
+        el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', class: 'mono' }, ...urlText(p.url)),
+        said ? el('small', undefined, said) : null,
       );
     });
     return el('td', { 'data-col': 'ports' }, el('ul', { class: 'ports' }, ...items));
   }
 
+  /** `shop-main.localhost:3000`, allowed to wrap only before `.localhost`, never inside the id or the port. */
+  function urlText(url: string): Array<Node | string> {
+    const bare = url.replace(/^https?:\/\//, '');
+    const dot = bare.indexOf('.');
+    return dot < 0 ? [bare] : [bare.slice(0, dot), el('wbr'), bare.slice(dot)];
+  }
+
   function usageCell(w: Workspace): HTMLTableCellElement {
     if (w.containerState !== 'running') return el('td', { class: 'hide-narrow usage' }, '–');
-    return el('td', { class: 'hide-narrow usage' }, el('b', undefined, cpu(w.cpuPercent)), ' · ', el('b', undefined, bytes(w.memoryBytes)));
+    if (w.cpuPercent === null && w.memoryBytes === null) return el('td', { class: 'hide-narrow usage' }, 'sampling…');
+    return el('td', { class: 'hide-narrow usage' }, el('b', undefined, cpu(w.cpuPercent)), el('b', undefined, bytes(w.memoryBytes)));
   }
 
   function attachedCell(w: Workspace): HTMLTableCellElement {
@@ -347,8 +357,6 @@ export function dashboardApp(): void {
     };
     const cell = el('td', { 'data-col': 'actions' });
     const box = el('div', { class: 'actions' });
-    const first = w.ports[0];
-    if (first && running) box.append(el('a', { class: 'button', href: first.url, target: '_blank', rel: 'noopener noreferrer', 'data-focus': `${w.id}:open`, 'aria-label': `Open ${w.id}` }, 'Open'));
     const logs = button('logs', 'Logs');
     logs.disabled = false;
     logs.addEventListener('click', () => openLogs(w.id, null));
@@ -356,9 +364,11 @@ export function dashboardApp(): void {
     const toggle = running ? button('stop', 'Stop') : button('start', 'Start');
     toggle.addEventListener('click', () => void act(w.id, running ? 'stop' : 'start', false));
     box.append(toggle);
-    const restart = button('restart', 'Restart');
-    restart.addEventListener('click', () => void act(w.id, 'restart', false));
-    box.append(restart);
+    if (running) {
+      const restart = button('restart', 'Restart');
+      restart.addEventListener('click', () => void act(w.id, 'restart', false));
+      box.append(restart);
+    }
     const destroy = button('destroy', 'Destroy', { class: 'danger' });
     destroy.addEventListener('click', () => confirmDestroy(w.id));
     box.append(destroy);
