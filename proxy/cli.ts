@@ -22,7 +22,20 @@ export function registerProxyCommands(program: Command): void {
         bind: options.bind,
         allowRemote: options.allowRemote ?? false,
         verbose,
-        logFile: process.env.DUAL_PROXY_LOG,
+        logFile: process.env.DUAL_PROXY_LOG || undefined,
+        service: process.env.DUAL_PROXY_SERVICE || undefined,
+      });
+    });
+
+  // Run by `dual proxy start` (daemon.ts), detached: supervises `dual proxy` (supervisor.ts).
+  proxy
+    .command('supervise', { hidden: true })
+    .action(async (_options: unknown, command: Command) => {
+      const flags = command.optsWithGlobals() as ProxyFlags & { verbose?: boolean };
+      const [{ runSupervisor }, { proxyArgs }] = await Promise.all([import('./supervisor.js'), import('./daemon.js')]);
+      process.exitCode = await runSupervisor({
+        home: dualHome(),
+        proxyArgs: proxyArgs({ ports: flags.port, bind: flags.bind, allowRemote: flags.allowRemote, verbose: flags.verbose }),
       });
     });
 
@@ -58,7 +71,10 @@ export function registerProxyCommands(program: Command): void {
       const { stopProxy } = await import('./daemon.js');
       const result = await stopProxy(dualHome());
       if (options.json) return printJson(result);
-      process.stdout.write(result.stopped ? `proxy stopped (pid ${result.pid})\n` : 'proxy is not running\n');
+      if (!result.stopped) return void process.stdout.write('proxy is not running\n');
+      const supervisor = result.supervisorPid ? `; supervisor pid ${result.supervisorPid}` : '';
+      process.stdout.write(`proxy stopped (pid ${result.pid ?? '-'}${supervisor})\n`);
+      if (result.service) process.stderr.write(`note: a ${result.service} login service runs it; it starts again at the next login unless you run \`dual proxy uninstall\`\n`);
     });
 
   proxy
@@ -66,18 +82,63 @@ export function registerProxyCommands(program: Command): void {
     .description('is the proxy running, on which ports')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { proxyStatus } = await import('./daemon.js');
+      const [{ proxyStatus }, { describeExit }] = await Promise.all([import('./daemon.js'), import('./restart-policy.js')]);
       const status = proxyStatus(dualHome());
       if (options.json) return printJson(status);
+      const supervisor = status.supervisor;
       if (!status.running) {
-        process.stdout.write('proxy is not running; start it with `dual proxy start`\n');
+        // Why it is down, unless someone simply stopped it.
+        const ended = supervisor && !supervisor.running && supervisor.ended && !supervisor.ended.startsWith('stopped by') ? supervisor.ended : undefined;
+        const why = ended ? ` (${ended})` : supervisor?.running ? ' (its supervisor is restarting it)' : '';
+        process.stdout.write(`proxy is not running${why}; start it with \`dual proxy start\`\n`);
         process.exitCode = 3;
         return;
       }
+      const by = supervisor?.running
+        ? `supervised by pid ${supervisor.pid}, restarts ${supervisor.restarts}${supervisor.lastExit ? `, last exit ${describeExit(supervisor.lastExit.code, supervisor.lastExit.signal)} at ${supervisor.lastExit.at}` : ''}`
+        : status.service
+          ? `run by ${status.service}`
+          : 'not supervised';
       process.stdout.write(
-        `proxy running (pid ${status.pid}) on ${describePorts(status.ports)}, bind ${status.bind.join(', ')}, upstream ${status.upstream}\nlog: ${status.log}\n`,
+        `proxy running (pid ${status.pid}; ${by}) on ${describePorts(status.ports)}, bind ${status.bind.join(', ')}, upstream ${status.upstream}\nlog: ${status.log}\n`,
       );
       for (const problem of status.problems) process.stderr.write(`warning: ${problem}\n`);
+    });
+
+  proxy
+    .command('install')
+    .description('run the proxy as your login service (systemd user unit on Linux, launchd agent on macOS)')
+    .action(async () => {
+      const { installService, findOnPath, serviceCommands, serviceFile } = await import('./login-service.js');
+      const { homePaths } = await import('../src/config/home.js');
+      const { DUAL_BIN } = await import('./dual-bin.js');
+      const where = { platform: process.platform, env: process.env, uid: process.getuid?.() ?? 0 };
+      const home = dualHome();
+      // The service's proxy would refuse to start beside a background one: hand over.
+      const manager = serviceCommands(where.platform, serviceFile(where), where.uid).activate[0]![0]!;
+      const { existsSync } = await import('node:fs');
+      if (findOnPath(manager, where.env) && !existsSync(serviceFile(where))) {
+        const { stopProxy } = await import('./daemon.js');
+        const stopped = await stopProxy(home);
+        if (stopped.stopped) process.stderr.write(`dual: stopped the background proxy (pid ${stopped.pid ?? '-'}); the login service runs it from now on\n`);
+      }
+      const result = installService({ node: process.execPath, bin: DUAL_BIN, home, log: homePaths(home).proxyLog }, where);
+      process.stdout.write(`wrote ${result.file}:\n${result.content}`);
+      for (const command of result.ran) process.stdout.write(`ran: ${command.map(shellQuote).join(' ')}\n`);
+      if (result.toRun.length > 0) {
+        process.stdout.write(`${result.toRun[0]![0]} was not found, so nothing was started; to start it now and at every login, run:\n`);
+        for (const command of result.toRun) process.stdout.write(`  ${command.map(shellQuote).join(' ')}\n`);
+      }
+    });
+
+  proxy
+    .command('uninstall')
+    .description('remove the login service `dual proxy install` made (stops it first)')
+    .action(async () => {
+      const { uninstallService } = await import('./login-service.js');
+      const result = uninstallService({ platform: process.platform, env: process.env, uid: process.getuid?.() ?? 0 });
+      for (const command of result.ran) process.stdout.write(`ran: ${command.map(shellQuote).join(' ')}\n`);
+      process.stdout.write(`removed ${result.file}\n`);
     });
 
   program
@@ -121,6 +182,11 @@ function parsePorts(value: string, previous: number[] | undefined): number[] {
 
 function describePorts(ports: number[]): string {
   return ports.length > 0 ? `port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : 'no ports yet (no workspace declares any)';
+}
+
+/** For commands printed for the user to copy: plain words as they are, anything else in single quotes. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function printJson(value: unknown): void {

@@ -1,4 +1,5 @@
 import { LABEL, parsePortsLabel } from '../src/labels.js';
+import { WORKSPACE_NETWORK } from '../src/naming.js';
 
 /**
  * What the proxy knows about one labelled container, read from `docker inspect`. Docker is
@@ -19,7 +20,7 @@ export interface ContainerRecord {
   ports: number[];
   /** Present `localhost:<port>` as Host and Origin upstream (Vite allowedHosts, Next.js dev origins). */
   hostRewrite: boolean;
-  /** Address on Docker's default bridge; empty when stopped. */
+  /** Address on the workspace network (the default bridge for containers made before it); empty when stopped. */
   bridgeIp: string;
   /** container port -> 127.0.0.1 host port it is published on (empty when stopped). */
   published: Record<number, number>;
@@ -54,8 +55,14 @@ export function recordFromInspect(answer: InspectAnswer): ContainerRecord | unde
     worktree: labels[LABEL.worktree] ?? '',
     ports: labels[LABEL.ports] === undefined ? [3000] : parsePortsLabel(labels[LABEL.ports]),
     hostRewrite: labels[LABEL.hostRewrite] === 'localhost',
-    // The default bridge first: a container on several networks is reached the way dual created it.
-    bridgeIp: settings.Networks?.bridge?.IPAddress || settings.IPAddress || firstNetworkIp(settings.Networks) || '',
+    // The network dual put it on first (the top-level IPAddress is empty on user-defined
+    // networks); containers made before the workspace network are on the default bridge.
+    bridgeIp:
+      settings.Networks?.[WORKSPACE_NETWORK]?.IPAddress ||
+      settings.Networks?.bridge?.IPAddress ||
+      settings.IPAddress ||
+      firstNetworkIp(settings.Networks) ||
+      '',
     published: publishedPorts(settings.Ports),
   };
 }

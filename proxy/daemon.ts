@@ -1,21 +1,20 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { homePaths } from '../src/config/home.js';
+import { homePaths, type HomePaths } from '../src/config/home.js';
 import { DualError } from '../src/errors.js';
-import { isAlive, readLivePid } from './pid-file.js';
+import { DUAL_BIN } from './dual-bin.js';
+import { isAlive, isStillHolder, readLiveHolder, signalHolder, type PidHolder } from './pid-file.js';
 import { readState, stateFile, type ProxyState } from './state-file.js';
+import { readSupervisorState, supervisorPidFile, supervisorStateFile, type SupervisorState } from './supervisor-state.js';
 
 /**
  * The background proxy: `dual proxy start|stop|status` and `dual create`'s auto-start.
- * The background proxy is just `node bin/dual.js proxy`, detached, output appended to the
- * log file; it keeps its own pid and state files (run-foreground.ts).
+ * `start` runs a supervisor (`dual proxy supervise`, supervisor.ts), detached, which runs
+ * `dual proxy` as its child and restarts it when it dies. Each keeps a pid file naming it by
+ * pid and identity (pid-file.ts), so a stale file never names an unrelated process.
  */
-
-/** bin/dual.js. From the bundle (dist/*.js) and from source (proxy/*.ts) it is one level up. */
-const DUAL_BIN = fileURLToPath(new URL('../bin/dual.js', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 5_000;
+const STOP_TIMEOUT_MS = 8_000;
 
 export interface ProxyStatus {
   running: boolean;
@@ -26,11 +25,21 @@ export interface ProxyStatus {
   startedAt?: string;
   log: string;
   problems: string[];
+  /** `systemd`/`launchd` when a login service runs it. */
+  service?: string;
+  supervisor?: {
+    running: boolean;
+    pid: number;
+    restarts: number;
+    lastExit?: SupervisorState['lastExit'];
+    /** Why it ended, when it is not running (gave up, stopped). */
+    ended?: string;
+  };
 }
 
 export function proxyStatus(home: string): ProxyStatus {
   const paths = homePaths(home);
-  const pid = readLivePid(paths.proxyPid);
+  const pid = readLiveHolder(paths.proxyPid)?.pid;
   const state = pid === undefined ? undefined : readState(stateFile(paths));
   const current = state?.pid === pid ? state : undefined;
   return {
@@ -42,7 +51,16 @@ export function proxyStatus(home: string): ProxyStatus {
     startedAt: current?.startedAt,
     log: paths.proxyLog,
     problems: current?.problems ?? [],
+    service: current?.service,
+    supervisor: supervisorSummary(paths),
   };
+}
+
+function supervisorSummary(paths: HomePaths): ProxyStatus['supervisor'] {
+  const state = readSupervisorState(supervisorStateFile(paths));
+  if (!state) return undefined;
+  const running = readLiveHolder(supervisorPidFile(paths))?.pid === state.pid;
+  return { running, pid: state.pid, restarts: state.restarts, lastExit: state.lastExit, ended: running ? undefined : state.ended };
 }
 
 export interface StartOptions {
@@ -52,60 +70,109 @@ export interface StartOptions {
   verbose?: boolean;
 }
 
-/** Starts the background proxy unless one runs; resolves once it listens. */
+/** Starts the supervised background proxy unless one runs; resolves once it listens. */
 export async function ensureProxyRunning(home: string, options: StartOptions = {}): Promise<{ started: boolean; pid: number }> {
   const paths = homePaths(home);
-  const running = readLivePid(paths.proxyPid);
-  if (running !== undefined) return { started: false, pid: running };
+  const running = readLiveHolder(paths.proxyPid);
+  if (running !== undefined) return { started: false, pid: running.pid };
+  // A supervisor between a death and the restart: its proxy is on the way.
+  const supervisor = readLiveHolder(supervisorPidFile(paths));
+  if (supervisor !== undefined) {
+    const pid = await waitForReady(paths, supervisor.pid, () => isStillHolder(supervisor));
+    if (pid !== undefined) return { started: false, pid };
+  }
 
   mkdirSync(paths.logs, { recursive: true });
   const logFd = openSync(paths.proxyLog, 'a');
-  const args = [DUAL_BIN, 'proxy', ...flags(options)];
+  const args = [DUAL_BIN, 'proxy', 'supervise', ...proxyArgs(options)];
   const child = spawn(process.execPath, args, {
     detached: true,
+    // Only a crash of the supervisor itself writes here; it logs through appendLogLine.
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, DUAL_HOME: home, DUAL_PROXY_LOG: paths.proxyLog },
+    env: { ...process.env, DUAL_HOME: home },
     // Not the caller's directory: a worktree that is later removed must not be held open.
     cwd: home,
   });
   closeSync(logFd);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
+  let exited = false;
+  child.once('exit', () => (exited = true));
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new DualError(`could not start \`${process.execPath} ${args.join(' ')}\``);
 
+  const ready = await waitForReady(paths, pid, () => !exited && isAlive(pid));
+  if (ready !== undefined) return { started: true, pid: ready };
+  // Lost a race with another start: that supervisor's proxy is the proxy now.
+  const other = readLiveHolder(supervisorPidFile(paths));
+  if (other !== undefined && other.pid !== pid) {
+    const otherReady = await waitForReady(paths, other.pid, () => isStillHolder(other));
+    if (otherReady !== undefined) return { started: false, pid: otherReady };
+  }
+  const proxy = readLiveHolder(paths.proxyPid);
+  if (proxy !== undefined) return { started: false, pid: proxy.pid };
+  const ended = readSupervisorState(supervisorStateFile(paths));
+  const reason = ended?.pid === pid && ended.ended ? ended.ended.replace(/^the proxy could not start: /, '') : lastLine(paths.proxyLog);
+  throw new DualError(`the proxy exited at start: ${reason} (log: ${paths.proxyLog})`);
+}
+
+/**
+ * Polls until supervisor `supervisorPid` reports its proxy ready (resolves the proxy's pid),
+ * or `alive()` turns false (undefined). Throws after START_TIMEOUT_MS.
+ */
+async function waitForReady(paths: HomePaths, supervisorPid: number, alive: () => boolean): Promise<number | undefined> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (let delay = 20; ; delay = Math.min(delay * 2, 200)) {
-    if (readState(stateFile(paths))?.pid === pid) return { started: true, pid };
-    if (exited !== undefined || !isAlive(pid)) {
-      // Lost a race with another start: that one is the proxy now.
-      const other = readLivePid(paths.proxyPid);
-      if (other !== undefined && other !== pid) return { started: false, pid: other };
-      throw new DualError(`the proxy exited at start: ${lastLine(paths.proxyLog)} (log: ${paths.proxyLog})`);
+    const state = readSupervisorState(supervisorStateFile(paths));
+    if (state?.pid === supervisorPid && state.ready && state.proxyPid !== undefined && readLiveHolder(paths.proxyPid)?.pid === state.proxyPid) {
+      return state.proxyPid;
     }
-    if (Date.now() > deadline) throw new DualError(`the proxy (pid ${pid}) did not start listening within ${START_TIMEOUT_MS / 1000} s; see ${paths.proxyLog}`);
-    await new Promise((r) => setTimeout(r, delay));
-  }
-}
-
-export async function stopProxy(home: string): Promise<{ stopped: boolean; pid?: number }> {
-  const paths = homePaths(home);
-  const pid = readLivePid(paths.proxyPid);
-  if (pid === undefined) return { stopped: false };
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  for (let delay = 20; isAlive(pid); delay = Math.min(delay * 2, 200)) {
+    if (!alive()) return undefined;
     if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      break;
+      throw new DualError(`the proxy (supervisor pid ${supervisorPid}) did not start listening within ${START_TIMEOUT_MS / 1000} s; see ${paths.proxyLog}`);
     }
     await new Promise((r) => setTimeout(r, delay));
   }
-  return { stopped: true, pid };
 }
 
-function flags(options: StartOptions): string[] {
+export interface StopResult {
+  stopped: boolean;
+  pid?: number;
+  supervisorPid?: number;
+  service?: string;
+}
+
+/**
+ * Stops the supervisor (which stops its proxy for good), then any proxy still running
+ * without one (a foreground `dual proxy`, or one whose supervisor was killed). Only
+ * processes whose pid files still name them are signalled.
+ */
+export async function stopProxy(home: string): Promise<StopResult> {
+  const paths = homePaths(home);
+  const supervisor = readLiveHolder(supervisorPidFile(paths));
+  const proxy = readLiveHolder(paths.proxyPid);
+  const service = proxy ? readState(stateFile(paths))?.service : undefined;
+  if (supervisor) await terminate(supervisor);
+  // The supervisor's proxy is gone with it; an unsupervised one (or a new one) is stopped here.
+  const left = readLiveHolder(paths.proxyPid);
+  if (left) await terminate(left);
+  if (!supervisor && !proxy && !left) return { stopped: false };
+  return { stopped: true, pid: (proxy ?? left)?.pid, supervisorPid: supervisor?.pid, service };
+}
+
+async function terminate(holder: PidHolder): Promise<void> {
+  if (!signalHolder(holder, 'SIGTERM')) return;
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  for (let delay = 20; isStillHolder(holder); delay = Math.min(delay * 2, 200)) {
+    if (Date.now() > deadline) {
+      signalHolder(holder, 'SIGKILL');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** The arguments after `dual proxy` that carry these options (to the supervisor and on to the proxy). */
+export function proxyArgs(options: StartOptions): string[] {
   const out: string[] = [];
   if (options.ports?.length) out.push('--port', ...options.ports.map(String));
   if (options.bind?.length) out.push('--bind', ...options.bind);

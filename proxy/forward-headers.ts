@@ -32,6 +32,8 @@ export interface ForwardContext {
   domains?: readonly string[];
   /** WebSocket: keep `Connection: upgrade` and `Upgrade`. */
   upgrade?: boolean;
+  /** How the client reached the proxy: `https` over TLS (HTTP/1.1 or h2), else `http`. */
+  proto?: 'http' | 'https';
 }
 
 /** Names listed in a Connection header are hop-by-hop too. */
@@ -57,6 +59,8 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`) describe the h2 request; the upstream speaks HTTP/1.1.
+    if (name.charCodeAt(0) === 58) continue;
     const lower = name.toLowerCase();
     if (lower === 'host') continue;
     if (lower === 'upgrade') upgradeValue = value;
@@ -77,7 +81,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], context: F
     'x-forwarded-for',
     forwardedFor ? `${forwardedFor}, ${context.clientIp}` : context.clientIp,
     'x-forwarded-proto',
-    'http',
+    context.proto ?? 'http',
     'x-forwarded-host',
     context.host,
     'x-forwarded-port',
@@ -125,12 +129,12 @@ export function clientResponseHeaders(rawHeaders: readonly Buffer[]): string[] {
  * With host rewriting the dev server believes it is `localhost:<port>` and may redirect
  * there; point such redirects back at the workspace host so the browser stays on it.
  */
-export function rewriteLocations(headers: string[], port: number, workspaceHost: string): string[] {
+export function rewriteLocations(headers: string[], port: number, workspaceHost: string, scheme: 'http' | 'https' = 'http'): string[] {
   const local = `http://localhost:${port}`;
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'location') continue;
     const value = headers[i + 1]!;
-    if (value === local || value.startsWith(`${local}/`)) headers[i + 1] = `http://${workspaceHost}${value.slice(local.length)}`;
+    if (value === local || value.startsWith(`${local}/`)) headers[i + 1] = `${scheme}://${workspaceHost}${value.slice(local.length)}`;
   }
   return headers;
 }

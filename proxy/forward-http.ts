@@ -36,12 +36,14 @@ class ClientGoneError extends Error {
  * undici and gives raw headers and trailers.
  */
 export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerResponse, options: ForwardOptions): void {
-  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  const hasBody = requestHasBody(req);
+  const proto = isTls(req) ? 'https' : 'http';
   const headers = upstreamRequestHeaders(req.rawHeaders, {
     clientIp: req.socket.remoteAddress ?? '',
     host: req.headers.host ?? '',
     port: options.port,
     rewriteHost: options.rewriteHost,
+    proto,
     domains: options.domains,
   });
   pool.dispatch(
@@ -54,8 +56,23 @@ export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerR
       // A client that sends the same request again after a failure decides that itself.
       idempotent: false,
     } as Dispatcher.DispatchOptions,
-    new ResponseWriter(req, res, options.onFailure, options.rewriteHost ? options.port : 0),
+    new ResponseWriter(req, res, options.onFailure, options.rewriteHost ? options.port : 0, proto),
   );
+}
+
+/** The client came over TLS (HTTP/1.1 or h2; h2 requests see their session's TLS socket). */
+export function isTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+}
+
+/**
+ * HTTP/1.1 announces a body by Content-Length or Transfer-Encoding. HTTP/2 has no
+ * Transfer-Encoding: a request without END_STREAM on its headers has a body, sized or not.
+ */
+function requestHasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (req.httpVersionMajor === 2) return length !== '0' && !(req as unknown as { stream: { endAfterHeaders: boolean } }).stream.endAfterHeaders;
+  return length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
 }
 
 class ResponseWriter implements Dispatcher.DispatchHandler {
@@ -70,6 +87,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     private readonly onFailure: (failure: ForwardFailure) => void,
     /** Non-zero when the workspace has host rewriting: redirects to localhost:<port> are pointed back. */
     private readonly rewritePort: number,
+    private readonly scheme: 'http' | 'https',
   ) {
     res.once('close', this.onClientClose);
   }
@@ -92,8 +110,10 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     const res = this.res;
     try {
       const headers = clientResponseHeaders(rawHeaders);
-      if (this.rewritePort) rewriteLocations(headers, this.rewritePort, this.req.headers.host ?? '');
-      res.writeHead(statusCode, statusText, headers);
+      if (this.rewritePort) rewriteLocations(headers, this.rewritePort, this.req.headers.host ?? '', this.scheme);
+      // HTTP/2 has no reason phrase (Node warns when given one).
+      if (this.req.httpVersionMajor === 2) res.writeHead(statusCode, headers);
+      else res.writeHead(statusCode, statusText, headers);
     } catch (error) {
       // A header Node will not send (invalid characters): undici then reports it via onError, as a 502.
       this.abortUpstream?.(error as Error);

@@ -33,6 +33,7 @@ export function forwardUpgrade(
     rewriteHost: options.rewriteHost,
     domains: options.domains,
     upgrade: true,
+    proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
   });
   const upstreamReq = http.request({
     host: options.upstream.host,

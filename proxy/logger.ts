@@ -1,17 +1,22 @@
 import type { ProxyLog } from './log.js';
 
 /**
- * pino to stderr: JSON lines by default (the background proxy's log file), readable lines
- * with --verbose through pino-pretty when it is installed.
+ * pino: JSON lines by default, readable lines with --verbose through pino-pretty when it
+ * is installed. To stderr in the foreground; to `logFile` (bounded, rotating-log.ts) for
+ * the background proxy and a login service.
  */
-export async function createPinoLog(options: { verbose: boolean }): Promise<ProxyLog> {
+export async function createPinoLog(options: { verbose: boolean; logFile?: string }): Promise<ProxyLog> {
   const { pino } = await import('pino');
   const level = options.verbose ? 'debug' : 'info';
-  let logger = pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+  const destination = options.logFile
+    ? new (await import('./rotating-log.js')).RotatingLogFile(options.logFile)
+    : pino.destination({ fd: 2, sync: true });
+  let logger = pino({ level, base: { pid: process.pid } }, destination);
   if (options.verbose) {
     try {
       const { default: pretty } = await import('pino-pretty');
-      logger = pino({ level, base: undefined }, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' }));
+      const colorize = !options.logFile && process.stderr.isTTY;
+      logger = pino({ level, base: undefined }, pretty({ destination: options.logFile ? destination : 2, sync: true, colorize, ignore: 'pid,hostname' }));
     } catch {
       logger.warn('pino-pretty is not installed; logging JSON');
     }

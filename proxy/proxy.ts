@@ -12,6 +12,7 @@ import { createDashboard } from './dashboard/dashboard.js';
 import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
+import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamPools } from './upstream-pools.js';
 import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upstream-mode.js';
@@ -78,19 +79,27 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     log,
     jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
   });
-  const handler = createRequestHandler({
+  const deps = {
     dashboard,
     table,
     pools,
     domains: () => domains,
     log,
     logRequests: options.logRequests ?? false,
-  });
+  };
+  const handler = createRequestHandler(deps);
   const headersTimeoutMs = options.headersTimeoutMs ?? settings.headersTimeoutSeconds * 1000;
+  // HTTPS and h2 on every port (proxy/tls/); plain HTTP only if dual's CA cannot be made.
+  const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: headersTimeoutMs, log });
   const pinned = () => options.ports ?? settings.ports;
   /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
   const failedPorts = new Map<string, { port: number; code: string; message: string }>();
-  const listeners = new ListenerManager(() => createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log), binds, {
+  const createServer = () => {
+    const server = createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log);
+    tls?.attach(server);
+    return server;
+  };
+  const listeners = new ListenerManager(createServer, binds, {
     opened: (port, address) => {
       if (failedPorts.delete(`${address} ${port}`)) options.onPortsChanged?.(listeners.ports());
       log.info(`listening on ${address.includes(':') ? `[${address}]` : address}:${port}`);

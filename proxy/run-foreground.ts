@@ -10,8 +10,10 @@ export interface ForegroundOptions {
   bind?: string[];
   allowRemote: boolean;
   verbose: boolean;
-  /** Set by `dual proxy start` for the background child: where its output goes. */
+  /** Set for the background proxy and a login service: its log goes there (bounded, rotating-log.ts). */
   logFile?: string;
+  /** `systemd`/`launchd`: a login service runs this proxy (`dual proxy install`). */
+  service?: string;
 }
 
 /**
@@ -21,7 +23,12 @@ export interface ForegroundOptions {
 export async function runProxyForeground(options: ForegroundOptions): Promise<number> {
   const paths = homePaths(options.home);
   claimPidFile(paths.proxyPid);
-  const log = await createPinoLog({ verbose: options.verbose });
+  const log = await createPinoLog({ verbose: options.verbose, logFile: options.logFile });
+  if (process.send) {
+    // Run by the supervisor: if it is killed, these pipes break; the proxy keeps serving.
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
+  }
   const state = stateFile(paths);
   const startedAt = new Date().toISOString();
   // Last line of defence: a bug in one request must not take every workspace offline.
@@ -39,15 +46,17 @@ export async function runProxyForeground(options: ForegroundOptions): Promise<nu
       logRequests: options.verbose,
       onPortsChanged: (ports) => {
         // Before the first sync finishes `proxy` is not assigned yet; the write after start covers it.
-        if (proxy) writeState(state, { pid: process.pid, ports, bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems() });
+        if (proxy) writeState(state, { pid: process.pid, ports, bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems(), service: options.service });
       },
     });
   } catch (error) {
     releasePidFile(paths.proxyPid);
     throw error;
   }
-  writeState(state, { pid: process.pid, ports: proxy.ports(), bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems() });
+  writeState(state, { pid: process.pid, ports: proxy.ports(), bind: proxy.bind(), upstream: proxy.upstreamMode(), startedAt, log: options.logFile, problems: proxy.problems(), service: options.service });
   log.info('dual proxy ready', { ports: proxy.ports(), upstream: proxy.upstreamMode() });
+  // The supervisor (supervisor.ts) counts a proxy as started from here on.
+  process.send?.({ dual: 'ready' });
 
   return new Promise<number>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {

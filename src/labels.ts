@@ -21,6 +21,8 @@ export const LABEL = {
    * demo) sees and routes only its own workspaces, even when they share one engine.
    */
   home: 'dual.home',
+  /** On the workspace network (value `isolated`): dual made it, with inter-container traffic off. */
+  network: 'dual.network',
   /** The container-shaping `.dual.json` settings it was made with (see workspaces/config-drift.ts). */
   config: 'dual.config',
 } as const;

@@ -32,6 +32,13 @@ export function workspaceId(repo: string, branch: string): string {
   return fitLabel(slugify(`${repo}-${branch}`));
 }
 
+/**
+ * The one Docker network every workspace container joins: a bridge with inter-container
+ * traffic switched off (enable_icc=false), so no workspace can open a connection to another
+ * (see workspaces/network.ts for why one shared network and not one per workspace).
+ */
+export const WORKSPACE_NETWORK = 'dual-workspaces';
+
 export function containerName(id: string): string {
   return `dual-${id}`;
 }

@@ -8,7 +8,7 @@ import { LABEL } from '../src/labels.js';
  * shape the container are recorded in the `dual.config` label, so start/restart/create can say
  * which ones changed instead of silently running the old ones.
  */
-const SHAPING_KEYS = ['ports', 'start', 'env', 'volumes', 'hostHeader'] as const;
+const SHAPING_KEYS = ['ports', 'start', 'env', 'volumes', 'hostHeader', 'trustHostCA', 'npmCache'] as const;
 
 export function configLabel(config: DualJson): string {
   return JSON.stringify(Object.fromEntries(SHAPING_KEYS.map((key) => [key, config[key] ?? null])));

@@ -2,9 +2,10 @@ import { posix } from 'node:path';
 import type { DualJson } from '../src/config/dual-json.js';
 import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
-import { containerName, volumeName } from '../src/naming.js';
+import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
 import { configLabel } from './config-drift.js';
+import type { HostShares } from './host-shares.js';
 
 export interface WorkspaceIdentity {
   id: string;
@@ -56,18 +57,22 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  * The workspace container: worktree at its host path (so paths in errors and stack traces
  * match the host's), hostname = workspace id, the host user's uid:gid when not root (files
  * written into the worktree stay the user's), an init process as PID 1 (reaps zombies,
- * makes stop fast), and dev ports published on loopback only as a fallback route for
- * engines whose container IPs the host cannot reach (Docker Desktop).
+ * makes stop fast), dev ports published on loopback only as a fallback route for
+ * engines whose container IPs the host cannot reach (Docker Desktop), and the isolating
+ * workspace network (no workspace reaches another; see network.ts). `shares`: what the
+ * host lends it (its CA trust, the npm cache; host-shares.ts).
  */
 export function workspaceContainerSpec(
   identity: WorkspaceIdentity,
   config: DualJson,
   image: string,
   user: HostUser,
+  shares: HostShares,
 ): ContainerSpec {
-  const binds = [{ source: identity.worktree, target: identity.worktree }];
+  const binds: ContainerSpec['binds'] = [{ source: identity.worktree, target: identity.worktree }];
   const gitInsideWorktree = identity.gitCommonDir.startsWith(identity.worktree + '/');
   if (!gitInsideWorktree) binds.push({ source: identity.gitCommonDir, target: identity.gitCommonDir });
+  binds.push(...shares.binds);
   const env: Record<string, string> = {
     DUAL_WORKSPACE: identity.id,
     DUAL_REPO: identity.repo,
@@ -75,7 +80,7 @@ export function workspaceContainerSpec(
   };
   // A uid with no passwd entry gets HOME=/ (not writable): give tools a writable home.
   if (user.uid !== 0) env.HOME = '/tmp';
-  Object.assign(env, config.env);
+  Object.assign(env, shares.env, config.env);
   return {
     name: containerName(identity.id),
     image,
@@ -88,6 +93,7 @@ export function workspaceContainerSpec(
     binds,
     volumes: workspaceVolumes(identity, config).map(({ name, target }) => ({ name, target })),
     publishLoopback: config.ports,
+    networkMode: WORKSPACE_NETWORK,
     init: true,
     stopTimeoutSeconds: STOP_TIMEOUT_SECONDS,
   };

@@ -9,7 +9,9 @@ import { workspaceContainerSpec, workspaceVolumes, type HostUser, type Workspace
 import { startDeclaredAttached } from './attached/declared.js';
 import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
+import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
+import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
@@ -118,6 +120,7 @@ async function createFresh(
     const config = loadDualJson(worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
     checkpoint();
     const identity: WorkspaceIdentity = {
       id,
@@ -132,7 +135,8 @@ async function createFresh(
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
     }
     const user = hostUser();
-    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user));
+    const shares = hostShares(ctx.paths, config, ctx.log);
+    const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, shares));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);

@@ -50,6 +50,10 @@ export const dualJsonSchema = z
     volumes: z.array(worktreePath).default(['node_modules']),
     /** What Host/Origin the dev server sees through the proxy: the branch host (default) or localhost:<port>. */
     hostHeader: z.enum(['preserve', 'localhost']).default('preserve'),
+    /** false: this repo's containers do not get the host's CA certificates. */
+    trustHostCA: z.boolean().default(true),
+    /** false: this repo's containers do not share dual's npm download cache. A branch can only opt out, never pick a host path. */
+    npmCache: z.boolean().default(true),
     attached: z
       .record(
         z.string().refine((n) => validateAttachedName(n) === undefined, { message: 'expected a name of lowercase letters, digits and dashes' }),

@@ -38,6 +38,10 @@ const settingsSchema = z
     repos: z.record(z.string(), repoSchema).default({}),
     proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
     attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
+    /** Lend the host's CA certificates to every container (read-only); false turns it off for all repos. */
+    trustHostCA: z.boolean().default(true),
+    /** npm download cache shared by all workspaces: true = $DUAL_HOME/cache/npm, an absolute path, or false. */
+    npmCache: z.union([z.boolean(), z.string().startsWith('/', { message: 'expected true, false or an absolute path' })]).default(true),
   })
   .strict();
 

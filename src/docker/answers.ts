@@ -63,7 +63,7 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
     Cmd: spec.cmd,
     Entrypoint: spec.entrypoint,
     // A container in another's network namespace cannot have its own hostname.
-    Hostname: spec.networkMode ? undefined : spec.hostname,
+    Hostname: spec.networkMode?.startsWith('container:') ? undefined : spec.hostname,
     User: spec.user,
     WorkingDir: spec.workingDir,
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),

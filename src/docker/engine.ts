@@ -44,13 +44,27 @@ export interface ContainerSpec {
   volumes: Array<{ name: string; target: string }>;
   /** Ports published on 127.0.0.1 with an ephemeral host port (for engines whose container IPs the host cannot reach). */
   publishLoopback: number[];
-  /** `container:<id>` joins another container's network namespace. */
+  /** `container:<id>` joins another container's network namespace; a network name joins that network. */
   networkMode?: string;
   init: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
   stopTimeoutSeconds?: number;
   openStdin?: boolean;
+}
+
+export interface NetworkSpec {
+  name: string;
+  labels: Record<string, string>;
+  /** Driver options, e.g. com.docker.network.bridge.enable_icc. */
+  options: Record<string, string>;
+}
+
+export interface NetworkDetails {
+  id: string;
+  driver: string;
+  labels: Record<string, string>;
+  options: Record<string, string>;
 }
 
 export type PullProgress = (event: { status?: string; id?: string; progress?: string }) => void;
@@ -65,6 +79,9 @@ export interface DockerEngine {
   createVolume(spec: VolumeSpec): Promise<void>;
   listVolumes(labelFilters: string[]): Promise<Array<{ name: string; labels: Record<string, string> }>>;
   removeVolume(name: string): Promise<void>;
+  inspectNetwork(name: string): Promise<NetworkDetails | undefined>;
+  /** A bridge network; fails with the engine's 409 when one of that name exists. */
+  createNetwork(spec: NetworkSpec): Promise<void>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ContainerDetails, ContainerSpec, ContainerSummary, DockerEngine, PullProgress, VolumeSpec } from './engine.js';
+import type { ContainerDetails, ContainerSpec, ContainerSummary, DockerEngine, NetworkDetails, NetworkSpec, PullProgress, VolumeSpec } from './engine.js';
 import { createBody, toDetails, toSummary, type InspectEntry, type ListEntry } from './answers.js';
 import { ApiError, LeanDockerClient } from './lean-client.js';
 import type { DockerodeStreams } from './dockerode-streams.js';
@@ -58,6 +58,27 @@ export class LeanEngine implements DockerEngine {
 
   async removeVolume(name: string): Promise<void> {
     await ignoring(404, () => this.client.request('DELETE', `/volumes/${encodeURIComponent(name)}?force=1`));
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkDetails | undefined> {
+    const answer = await ignoring(404, () =>
+      this.client.request<{ Id: string; Driver: string; Labels: Record<string, string> | null; Options: Record<string, string> | null }>(
+        'GET',
+        `/networks/${encodeURIComponent(name)}`,
+      ),
+    );
+    return answer && { id: answer.Id, driver: answer.Driver, labels: answer.Labels ?? {}, options: answer.Options ?? {} };
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    await this.client.request('POST', '/networks/create', {
+      Name: spec.name,
+      Driver: 'bridge',
+      // Refuse a second network of the same name (engines before API 1.44 allow duplicates otherwise).
+      CheckDuplicate: true,
+      Labels: spec.labels,
+      Options: spec.options,
+    });
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {

@@ -58,7 +58,7 @@ describe('dual proxy start|status|stop', () => {
     const started = await dualOk(['proxy', 'start', '--port', String(port), '--json'], { env: sandbox.env });
     const info = JSON.parse(started.stdout) as { started: boolean; pid: number; ports: number[] };
     expect(info).toMatchObject({ started: true, ports: [port] });
-    expect(readFileSync(homePaths(sandbox.home).proxyPid, 'utf8').trim()).toBe(String(info.pid));
+    expect(readFileSync(homePaths(sandbox.home).proxyPid, 'utf8').split('\n')[0]).toBe(String(info.pid));
     expect((await waitFor(() => whoami(port, `${ws.id}.localhost:${port}`), 20_000, 'the workspace through the daemon')).name).toBe('cli');
 
     const status = JSON.parse((await dualOk(['proxy', 'status', '--json'], { env: sandbox.env })).stdout) as { running: boolean; pid: number };
@@ -77,7 +77,7 @@ describe('dual proxy start|status|stop', () => {
     expect(peakKiB).toBeLessThan(300 * 1024);
 
     const stopped = await dualOk(['proxy', 'stop'], { env: sandbox.env });
-    expect(stopped.stdout).toContain(`stopped (pid ${info.pid})`);
+    expect(stopped.stdout).toContain(`stopped (pid ${info.pid}; supervisor pid `);
     expect(existsSync(homePaths(sandbox.home).proxyPid)).toBe(false);
     expect((await runDual(['proxy', 'status'], { env: sandbox.env })).code).toBe(3);
   });
@@ -90,7 +90,7 @@ describe('dual proxy start|status|stop', () => {
       const results = await Promise.all([1, 2].map(() => ensureProxyRunning(home, { ports: [racePort], bind: ['127.0.0.1'] })));
       expect(results.filter((r) => r.started)).toHaveLength(1);
       expect(results[0]!.pid).toBe(results[1]!.pid);
-      expect(readFileSync(homePaths(home).proxyPid, 'utf8').trim()).toBe(String(results[0]!.pid));
+      expect(readFileSync(homePaths(home).proxyPid, 'utf8').split('\n')[0]).toBe(String(results[0]!.pid));
     } finally {
       await runDual(['proxy', 'stop'], { env: { DUAL_HOME: home } });
     }

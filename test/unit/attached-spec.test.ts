@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DualError } from '../../src/errors.js';
 import { toRequest } from '../../workspaces/attached/attach.js';
 import { parseCpus, parseMemory } from '../../workspaces/attached/resources.js';
+import { NO_SHARES } from '../../workspaces/host-shares.js';
 import { attachedContainerSpec, attachedVolumes, type AttachRequest, type AttachTarget } from '../../workspaces/attached/spec.js';
 
 const target: AttachTarget = {
@@ -13,6 +14,7 @@ const target: AttachTarget = {
   home: '/home/u/.dual',
   gitCommonDir: '/home/u/src/shop/.git',
   workspaceVolumes: [{ name: 'dual-shop-feat-x-v-node-modules', target: '/home/u/.dual/worktrees/shop/feat-x/node_modules' }],
+  shares: NO_SHARES,
 };
 const request: AttachRequest = { name: 'db', image: 'postgres:16', env: { POSTGRES_PASSWORD: 'dev' }, mountWorktree: false, volumes: [] };
 
@@ -108,5 +110,13 @@ describe('toRequest', () => {
 
   it('treats an empty command as the image default', () => {
     expect(toRequest({ ...request, cmd: [] }).cmd).toBeUndefined();
+  });
+
+  it("trusts what the host trusts: the shared CA mount and variables, the caller's env still wins", () => {
+    const shares = { binds: [{ source: '/h/.dual/trust', target: '/etc/dual-ca', readOnly: true }], env: { SSL_CERT_FILE: '/etc/dual-ca/ca-certificates.crt', GIT_SSL_CAINFO: '/etc/dual-ca/ca-certificates.crt' } };
+    const spec = attachedContainerSpec({ ...target, shares }, { ...request, env: { GIT_SSL_CAINFO: '/own.pem' } }, { uid: 0, gid: 0 });
+    expect(spec.binds).toEqual([{ source: '/h/.dual/trust', target: '/etc/dual-ca', readOnly: true }]);
+    expect(spec.env.SSL_CERT_FILE).toBe('/etc/dual-ca/ca-certificates.crt');
+    expect(spec.env.GIT_SSL_CAINFO).toBe('/own.pem');
   });
 });

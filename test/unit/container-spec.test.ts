@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
+import { NO_SHARES } from '../../workspaces/host-shares.js';
 
 const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git', home: '/h/.dual' };
 
 describe('workspace container spec', () => {
   it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 });
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
     expect(spec.binds).toEqual([
       { source: identity.worktree, target: identity.worktree },
       { source: '/code/shop/.git', target: '/code/shop/.git' },
@@ -17,20 +18,20 @@ describe('workspace container spec', () => {
 
   it('does not mount the git dir twice when it lives inside the worktree (the repo checkout itself)', () => {
     const main = { ...identity, worktree: '/code/shop', gitCommonDir: '/code/shop/.git' };
-    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }).binds).toHaveLength(1);
+    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds).toHaveLength(1);
   });
 
   it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {
-    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 });
+    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 }, NO_SHARES);
     expect(asUser.user).toBe('1000:100');
     expect(asUser.env.HOME).toBe('/tmp');
-    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 });
+    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(asRoot.user).toBeUndefined();
     expect(asRoot.env.HOME).toBeUndefined();
   });
 
   it('labels the container with the contract and idles without a start command', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 });
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.labels).toMatchObject({
       'dual.workspace': 'shop-feat-x',
       'dual.repo': 'shop',
@@ -45,11 +46,26 @@ describe('workspace container spec', () => {
     expect(spec.init).toBe(true);
     expect(spec.hostname).toBe('shop-feat-x');
     expect(spec.publishLoopback).toEqual([3000, 5173]);
+    expect(spec.networkMode).toBe('dual-workspaces');
   });
 
   it('runs `start` through sh inside the container, with the repo env over dual defaults', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ start: 'npm run dev', env: { NODE_ENV: 'development' } }), 'i', { uid: 0, gid: 0 });
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ start: 'npm run dev', env: { NODE_ENV: 'development' } }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.cmd).toEqual(['sh', '-c', 'npm run dev']);
     expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
+  });
+
+  it("mounts what the host lends (read-only CA dir, npm cache) and lets the repo's env override its variables", () => {
+    const shares = {
+      binds: [
+        { source: '/h/.dual/trust', target: '/etc/dual-ca', readOnly: true },
+        { source: '/h/.dual/cache/npm', target: '/var/cache/dual/npm' },
+      ],
+      env: { NODE_EXTRA_CA_CERTS: '/etc/dual-ca/ca-certificates.crt', npm_config_cache: '/var/cache/dual/npm' },
+    };
+    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ env: { npm_config_cache: '/mine' } }), 'i', { uid: 0, gid: 0 }, shares);
+    expect(spec.binds).toEqual(expect.arrayContaining(shares.binds));
+    expect(spec.env.NODE_EXTRA_CA_CERTS).toBe('/etc/dual-ca/ca-certificates.crt');
+    expect(spec.env.npm_config_cache).toBe('/mine');
   });
 });

@@ -23,6 +23,8 @@ describe('.dual.json', () => {
       env: {},
       volumes: ['node_modules'],
       hostHeader: 'preserve',
+      trustHostCA: true,
+      npmCache: true,
       attached: {},
     });
   });
@@ -51,6 +53,11 @@ describe('.dual.json', () => {
     expect(errorOf('{"volumes":["/etc"]}')).toContain('relative path inside the worktree');
     expect(errorOf('{"ports":[3000,3000]}')).toContain('each port once');
     expect(errorOf('{"ports":[70000]}')).toContain('key "ports.0"');
+  });
+
+  it('lets a branch turn the host trust and the npm cache off, never point them at a host path', () => {
+    expect(parseDualJson('{"trustHostCA":false,"npmCache":false}', FILE)).toMatchObject({ trustHostCA: false, npmCache: false });
+    expect(() => parseDualJson('{"npmCache":"/etc"}', FILE)).toThrow(/key "npmCache": expected boolean/);
   });
 
   it('reports JSON syntax errors with the file name', () => {

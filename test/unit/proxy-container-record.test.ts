@@ -19,6 +19,16 @@ describe('recordFromInspect', () => {
     expect(record?.attached).toBeUndefined();
   });
 
+  it('reads the address on the workspace network, where the top-level IPAddress is empty', () => {
+    const record = recordFromInspect({
+      Id: 'abc',
+      Name: '/dual-shop-main',
+      Config: { Labels: { 'dual.workspace': 'shop-main' } },
+      NetworkSettings: { IPAddress: '', Networks: { other: { IPAddress: '10.9.0.2' }, 'dual-workspaces': { IPAddress: '172.20.0.5' } } },
+    });
+    expect(record?.bridgeIp).toBe('172.20.0.5');
+  });
+
   it('marks sidecars and skips unlabelled containers', () => {
     expect(recordFromInspect({ Id: 'x', Name: '/x', Config: { Labels: { 'dual.workspace': 'w', 'dual.attached': 'db' } } })?.attached).toBe('db');
     expect(recordFromInspect({ Id: 'y', Name: '/y', Config: { Labels: {} } })).toBeUndefined();

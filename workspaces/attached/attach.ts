@@ -1,9 +1,11 @@
+import { loadDualJson } from '../../src/config/dual-json.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { DualError } from '../../src/errors.js';
 import { homeFilters, LABEL } from '../../src/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
 import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../create.js';
+import { hostShares, type HostShares } from '../host-shares.js';
 import { ensureImage } from '../image.js';
 import { findWorkspace } from '../list.js';
 import { withLock } from '../locks.js';
@@ -67,7 +69,8 @@ export async function attachTarget(
   ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
   mountWorktree: boolean,
 ): Promise<AttachTarget> {
-  if (!mountWorktree) return { ...ws, home: ctx.paths.home, workspaceVolumes: [] };
+  const shares = attachedShares(ctx, ws.worktree, mountWorktree);
+  if (!mountWorktree) return { ...ws, home: ctx.paths.home, workspaceVolumes: [], shares };
   const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${ws.id}`));
   return {
     ...ws,
@@ -76,7 +79,23 @@ export async function attachTarget(
     workspaceVolumes: volumes
       .filter((v) => !(LABEL.attached in v.labels) && v.labels[LABEL.volume])
       .map((v) => ({ name: v.name, target: `${ws.worktree}/${v.labels[LABEL.volume]}` })),
+    shares,
   };
+}
+
+/**
+ * The host's trust for every attached container; the npm cache only for one that works in
+ * the worktree (an agent running `npm install`). The workspace's .dual.json can turn either
+ * off; one that cannot be read (being edited) leaves the defaults, as attach does not need it.
+ */
+function attachedShares(ctx: Context, worktree: string, mountWorktree: boolean): HostShares {
+  let config: { trustHostCA: boolean; npmCache: boolean } = { trustHostCA: true, npmCache: true };
+  try {
+    config = loadDualJson(worktree);
+  } catch {
+    // keep the defaults
+  }
+  return hostShares(ctx.paths, { trustHostCA: config.trustHostCA, npmCache: mountWorktree && config.npmCache }, ctx.log);
 }
 
 /** The caller holds the workspace lock. Anything made here is removed again if a later step fails. */

@@ -4,6 +4,7 @@ import { LABEL } from '../../src/labels.js';
 import { attachedContainerName, slugify } from '../../src/naming.js';
 import { VERSION } from '../../src/version.js';
 import type { HostUser } from '../container-spec.js';
+import type { HostShares } from '../host-shares.js';
 
 /** The workspace an attached container joins. */
 export interface AttachTarget {
@@ -19,6 +20,8 @@ export interface AttachTarget {
   gitCommonDir?: string;
   /** The workspace's own volumes (node_modules...), shown to a container that mounts the worktree. */
   workspaceVolumes: Array<{ name: string; target: string }>;
+  /** What the host lends the workspace's containers (CA trust; the npm cache with mountWorktree). */
+  shares: HostShares;
 }
 
 export interface AttachRequest {
@@ -62,7 +65,8 @@ export function attachedVolumes(target: AttachTarget, request: AttachRequest) {
  * its own, so it reaches the workspace's localhost services and they reach its ports, with
  * nothing published and no clash between branches. With mountWorktree it sees the worktree
  * at its host path (and the workspace's volumes), starts there and runs as the host user, as
- * the workspace does, so files it writes stay the user's.
+ * the workspace does, so files it writes stay the user's. Every attached container trusts
+ * what the host trusts (host-trust.ts), as the workspace does.
  */
 export function attachedContainerSpec(target: AttachTarget, request: AttachRequest, user: HostUser): ContainerSpec {
   const env: Record<string, string> = {
@@ -71,7 +75,7 @@ export function attachedContainerSpec(target: AttachTarget, request: AttachReque
     DUAL_BRANCH: target.branch,
     DUAL_ATTACHED: request.name,
   };
-  const binds: ContainerSpec['binds'] = [];
+  const binds: ContainerSpec['binds'] = [...target.shares.binds];
   const volumes = attachedVolumes(target, request).map(({ name, target: path }) => ({ name, target: path }));
   let workingDir = '';
   let runAs: string | undefined;
@@ -86,7 +90,7 @@ export function attachedContainerSpec(target: AttachTarget, request: AttachReque
       env.HOME = '/tmp';
     }
   }
-  Object.assign(env, request.env);
+  Object.assign(env, target.shares.env, request.env);
   return {
     name: attachedContainerName(target.id, request.name),
     image: request.image,

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage } from 'node:http';
+import { constants, type Http2ServerRequest, type OutgoingHttpHeaders } from 'node:http2';
+import type { Socket } from 'node:net';
+import { upstreamRequestHeaders } from '../forward-headers.js';
+import type { Upstream } from '../route-table.js';
+
+/** Headers of the upstream's 101 (or other) answer that describe the HTTP/1.1 connection, not the h2 stream. */
+const NOT_FOR_H2 = new Set(['connection', 'upgrade', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'sec-websocket-accept', 'http2-settings']);
+
+export type H2TunnelFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoException };
+
+/**
+ * RFC 8441: a browser on an h2 connection opens a WebSocket as `CONNECT` with
+ * `:protocol: websocket` on one stream. Dev servers speak RFC 6455 over HTTP/1.1, so the
+ * stream is bridged to an HTTP/1.1 `Upgrade: websocket` request (with a fresh
+ * Sec-WebSocket-Key); when the upstream switches protocols the stream answers 200 and the
+ * frames pass untouched both ways (WebSocket frames are the same over both). Any other
+ * answer (a dev server refusing the origin) is relayed as the stream's answer.
+ */
+export function forwardH2WebSocket(
+  req: Http2ServerRequest,
+  options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: H2TunnelFailure) => void },
+): void {
+  const stream = req.stream;
+  const protocol = String(req.headers[':protocol'] ?? 'websocket');
+  const headers = upstreamRequestHeaders([...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')], {
+    clientIp: req.socket.remoteAddress ?? '',
+    host: req.headers.host ?? '',
+    port: options.port,
+    rewriteHost: options.rewriteHost,
+    domains: options.domains,
+    upgrade: true,
+    proto: 'https',
+  });
+  const upstreamReq = http.request({
+    host: options.upstream.host,
+    port: options.upstream.port,
+    method: 'GET',
+    path: req.url,
+    headers,
+    agent: false,
+    setHost: false,
+    timeout: 5_000,
+  });
+  let answered = false;
+  stream.once('close', () => upstreamReq.destroy());
+  upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
+  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+    if (!answered) options.onFailure({ kind: 'connect-failed', error });
+    else stream.close(constants.NGHTTP2_CANCEL);
+  });
+
+  upstreamReq.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
+    answered = true;
+    if (stream.destroyed) return upstream.destroy();
+    upstream.setTimeout(0);
+    upstream.setNoDelay(true);
+    stream.respond({ ':status': 200, ...h2Headers(res.rawHeaders) });
+    if (upstreamHead.length > 0) stream.write(upstreamHead);
+    upstream.pipe(stream);
+    stream.pipe(upstream);
+    upstream.on('error', () => stream.close(constants.NGHTTP2_CANCEL));
+    stream.on('error', () => upstream.destroy());
+    upstream.once('close', () => {
+      if (!stream.closed) stream.close(constants.NGHTTP2_NO_ERROR);
+    });
+    stream.once('close', () => upstream.destroy());
+  });
+
+  upstreamReq.once('response', (res: IncomingMessage) => {
+    answered = true;
+    if (stream.destroyed) return res.resume();
+    stream.respond({ ':status': res.statusCode ?? 502, ...h2Headers(res.rawHeaders) });
+    res.pipe(stream);
+    res.on('error', () => stream.close(constants.NGHTTP2_CANCEL));
+  });
+  upstreamReq.end();
+}
+
+export function h2Headers(raw: readonly string[]): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (NOT_FOR_H2.has(name)) continue;
+    const previous = out[name];
+    out[name] = previous === undefined ? raw[i + 1]! : [...(Array.isArray(previous) ? previous : [String(previous)]), raw[i + 1]!];
+  }
+  return out;
+}
+

@@ -1,0 +1,55 @@
+import type { Server as HttpServer } from 'node:http';
+import { loadOrCreateCa } from '../../src/tls/ca.js';
+import { tlsPaths } from '../../src/tls/paths.js';
+import type { ProxyLog } from '../log.js';
+import type { HandlerDeps } from '../request-handler.js';
+import { CertificateStore } from './certificate-store.js';
+import { certificateName } from './certificate-names.js';
+import { createExtendedConnectHandler } from './h2-connect-handler.js';
+import { createH2Server, type H2Handlers } from './h2-server.js';
+import { serveTlsOnSamePort } from './one-port.js';
+
+export interface ProxyTls {
+  /** Makes a listener's HTTP server answer TLS (h2 and http/1.1) on its port too. */
+  attach(server: HttpServer): void;
+}
+
+/**
+ * HTTPS for the proxy: dual's CA (made on first use), a leaf per name on demand, the h2
+ * server. Undefined when the CA cannot be read or made: the proxy then serves plain HTTP and
+ * says why, rather than not starting.
+ */
+export async function startProxyTls(options: {
+  home: string;
+  deps: HandlerDeps;
+  onRequest: H2Handlers['onRequest'];
+  idleTimeoutMs: number;
+  log: ProxyLog;
+}): Promise<ProxyTls | undefined> {
+  const { log } = options;
+  try {
+    const ca = await loadOrCreateCa(options.home);
+    if (ca.created) log.info(`made dual's local CA in ${tlsPaths(options.home).caDir}; run \`dual trust\` so browsers accept https://`);
+    const store = new CertificateStore(ca, tlsPaths(options.home).leaves, Date.now, (hostname, ms) =>
+      log.debug('issued a certificate', { hostname, ms: Math.round(ms * 10) / 10 }),
+    );
+    const defaultCert = await store.leaf('localhost');
+    const h2 = createH2Server({ onRequest: options.onRequest, onExtendedConnect: createExtendedConnectHandler(options.deps) }, log);
+    return {
+      attach: (server) =>
+        serveTlsOnSamePort(server, {
+          contextFor: async (servername) => {
+            const name = certificateName(servername, options.deps.domains());
+            return name ? store.context(name) : undefined;
+          },
+          defaultCert,
+          h2,
+          log,
+          idleTimeoutMs: options.idleTimeoutMs,
+        }),
+    };
+  } catch (error) {
+    log.error(`HTTPS is off: ${(error as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadOrCreateCa } from '../../src/tls/ca.js';
+import { tlsPaths } from '../../src/tls/paths.js';
+import { certificateName } from '../../proxy/tls/certificate-names.js';
+import { CertificateStore } from '../../proxy/tls/certificate-store.js';
+import { issueLeaf, LEAF_DAYS } from '../../proxy/tls/leaf.js';
+
+const homes: string[] = [];
+const newHome = () => {
+  const home = mkdtempSync(join(tmpdir(), 'dual-tls-unit-'));
+  homes.push(home);
+  return home;
+};
+afterAll(() => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+});
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('certificateName', () => {
+  it('names only hosts the proxy answers', () => {
+    expect(certificateName('shop-main.localhost', [])).toBe('shop-main.localhost');
+    expect(certificateName('Shop-Main.LocalHost.', [])).toBe('shop-main.localhost');
+    expect(certificateName('localhost', [])).toBe('localhost');
+    expect(certificateName('dual.localhost', [])).toBe('dual.localhost');
+    expect(certificateName('shop-main.test', ['test'])).toBe('shop-main.test');
+  });
+
+  it('refuses foreign names, nested labels, wildcards and IP literals', () => {
+    expect(certificateName('attacker.com', [])).toBeUndefined();
+    expect(certificateName('shop-main.test', [])).toBeUndefined();
+    expect(certificateName('a.b.localhost', [])).toBeUndefined();
+    expect(certificateName('*.localhost', [])).toBeUndefined();
+    expect(certificateName('127.0.0.1', [])).toBeUndefined();
+    expect(certificateName('localhost.attacker.com', [])).toBeUndefined();
+  });
+});
+
+describe('dual CA', () => {
+  it('is made once, with a 0600 key, and loaded again unchanged', async () => {
+    const home = newHome();
+    const first = await loadOrCreateCa(home);
+    const second = await loadOrCreateCa(home);
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.fingerprint).toBe(first.fingerprint);
+    expect(statSync(tlsPaths(home).caKey).mode & 0o777).toBe(0o600);
+    const cert = new X509Certificate(first.certPem);
+    expect(cert.ca).toBe(true);
+  });
+
+  it('two processes racing to make it end with one CA', async () => {
+    const home = newHome();
+    const [a, b] = await Promise.all([loadOrCreateCa(home), loadOrCreateCa(home)]);
+    expect(a.fingerprint).toBe(b.fingerprint);
+  });
+});
+
+describe('leaves', () => {
+  it('are for exactly one name, signed by the CA, valid for LEAF_DAYS', async () => {
+    const ca = await loadOrCreateCa(newHome());
+    const now = new Date('2026-01-01T00:00:00Z');
+    const leaf = await issueLeaf(ca, 'shop-main.localhost', now);
+    const cert = new X509Certificate(leaf.certPem);
+    expect(cert.subjectAltName).toBe('DNS:shop-main.localhost');
+    expect(cert.checkHost('shop-main.localhost')).toBe('shop-main.localhost');
+    expect(cert.checkHost('other.localhost')).toBeUndefined();
+    expect(cert.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(new Date(cert.validTo).getTime()).toBe(now.getTime() + LEAF_DAYS * DAY);
+  });
+
+  it('are kept on disk and reused, renewed within 30 days of expiry, and replaced when another CA signed them', async () => {
+    const home = newHome();
+    const ca = await loadOrCreateCa(home);
+    const dir = tlsPaths(home).leaves;
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const issued: string[] = [];
+    const store = () => new CertificateStore(ca, dir, () => now, (name) => issued.push(name));
+
+    const first = await store().leaf('shop-main.localhost');
+    expect(issued).toEqual(['shop-main.localhost']);
+    // A new store (a proxy restart) finds it on disk.
+    expect((await store().leaf('shop-main.localhost')).certPem.trim()).toBe(first.certPem.trim());
+    expect(issued).toHaveLength(1);
+
+    now += (LEAF_DAYS - 31) * DAY;
+    expect((await store().leaf('shop-main.localhost')).certPem.trim()).toBe(first.certPem.trim());
+    now += 2 * DAY;
+    const renewed = await store().leaf('shop-main.localhost');
+    expect(renewed.certPem.trim()).not.toBe(first.certPem.trim());
+    expect(issued).toHaveLength(2);
+
+    const foreign = await issueLeaf(await loadOrCreateCa(newHome()), 'shop-main.localhost', new Date(now));
+    writeFileSync(join(dir, 'shop-main.localhost.pem'), `${foreign.certPem}\n${foreign.keyPem}\n`);
+    const replaced = await store().leaf('shop-main.localhost');
+    expect(new X509Certificate(replaced.certPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    expect(readFileSync(join(dir, 'shop-main.localhost.pem'), 'utf8')).toContain(replaced.certPem.trim());
+  });
+
+  it('issues a name once for concurrent handshakes', async () => {
+    const home = newHome();
+    const issued: string[] = [];
+    const store = new CertificateStore(await loadOrCreateCa(home), tlsPaths(home).leaves, Date.now, (name) => issued.push(name));
+    await Promise.all([store.context('a.localhost'), store.context('a.localhost'), store.context('a.localhost')]);
+    expect(issued).toEqual(['a.localhost']);
+  });
+});
