@@ -182,6 +182,8 @@ export class LiveModel {
         this.scheduleEmit();
       }
     });
+    // Also carries changes no event announces (the engine going away); unchanged snapshots are not sent.
+    this.scheduleEmit();
   }
 
   private async readGit(): Promise<void> {

@@ -350,30 +350,21 @@ export function dashboardApp(): void {
   function actionsCell(w: Workspace): HTMLTableCellElement {
     const pending = busy.has(w.id);
     const running = w.containerState === 'running';
-    const button = (action: string, text: string, extra?: Record<string, string>) => {
-      const node = el('button', { type: 'button', 'data-action': action, 'data-focus': `${w.id}:${action}`, 'aria-label': `${text} ${w.id}`, ...extra }, text);
-      if (pending) node.disabled = true;
+    // While an action runs the buttons say so but stay focusable (a disabled button would drop keyboard focus).
+    const button = (action: string, focus: string, text: string, onClick: () => void, extra?: Record<string, string>) => {
+      const node = el('button', { type: 'button', 'data-action': action, 'data-focus': `${w.id}:${focus}`, 'aria-label': `${text} ${w.id}`, ...extra }, text);
+      if (pending && action !== 'logs') node.setAttribute('aria-disabled', 'true');
+      node.addEventListener('click', () => {
+        if (node.getAttribute('aria-disabled') !== 'true') onClick();
+      });
       return node;
     };
-    const cell = el('td', { 'data-col': 'actions' });
     const box = el('div', { class: 'actions' });
-    const logs = button('logs', 'Logs');
-    logs.disabled = false;
-    logs.addEventListener('click', () => openLogs(w.id, null));
-    box.append(logs);
-    const toggle = running ? button('stop', 'Stop') : button('start', 'Start');
-    toggle.addEventListener('click', () => void act(w.id, running ? 'stop' : 'start', false));
-    box.append(toggle);
-    if (running) {
-      const restart = button('restart', 'Restart');
-      restart.addEventListener('click', () => void act(w.id, 'restart', false));
-      box.append(restart);
-    }
-    const destroy = button('destroy', 'Destroy', { class: 'danger' });
-    destroy.addEventListener('click', () => confirmDestroy(w.id));
-    box.append(destroy);
-    cell.append(box);
-    return cell;
+    box.append(button('logs', 'logs', 'Logs', () => openLogs(w.id, null)));
+    box.append(running ? button('stop', 'toggle', 'Stop', () => void act(w.id, 'stop', false)) : button('start', 'toggle', 'Start', () => void act(w.id, 'start', false)));
+    if (running) box.append(button('restart', 'restart', 'Restart', () => void act(w.id, 'restart', false)));
+    box.append(button('destroy', 'destroy', 'Destroy', () => confirmDestroy(w.id), { class: 'danger' }));
+    return el('td', { 'data-col': 'actions' }, box);
   }
 
   // ---- actions ----
@@ -464,17 +455,21 @@ export function dashboardApp(): void {
   let logTarget: { id: string; attached: string | null } | null = null;
   let logAbort: AbortController | null = null;
   let logOpener: HTMLElement | null = null;
+  /** The followed container stopped: the stream is reopened when it runs again. */
+  let logEnded = false;
 
   function stripAnsi(text: string): string {
     return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '');
   }
 
-  function openLogs(id: string, attached: string | null): void {
-    logOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  function openLogs(id: string, attached: string | null, resumed = false): void {
+    if (!resumed) logOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     logAbort?.abort();
     const controller = new AbortController();
     logAbort = controller;
     logTarget = { id, attached };
+    logEnded = false;
+    // On a restart the container's log holds the earlier runs too: show its tail afresh.
     logOutput.replaceChildren();
     logPanel.hidden = false;
     main.classList.add('with-logs');
@@ -487,7 +482,10 @@ export function dashboardApp(): void {
       (event, data) => {
         const value = JSON.parse(data) as { stream?: string; text?: string; reason?: string };
         if (event === 'log') appendLog(stripAnsi(value.text || ''), value.stream === 'stderr');
-        if (event === 'end') logState.textContent = `ended: ${value.reason || ''}`;
+        if (event === 'end') {
+          logState.textContent = `ended: ${value.reason || ''}`;
+          logEnded = true;
+        }
       },
       controller.signal,
     ).then(
@@ -496,8 +494,8 @@ export function dashboardApp(): void {
         if (!controller.signal.aborted) logState.textContent = `stopped: ${String(error)}`;
       },
     );
-    logState.textContent = 'following';
-    (byId<HTMLButtonElement>('log-close')).focus();
+    logState.textContent = resumed ? 'following (started again)' : 'following';
+    if (!resumed) byId<HTMLButtonElement>('log-close').focus();
   }
 
   function appendLog(text: string, isErr: boolean): void {
@@ -516,6 +514,8 @@ export function dashboardApp(): void {
     if (!logTarget) return;
     const target = logTarget;
     const ws = snapshot ? snapshot.workspaces.find((w) => w.id === target.id) : undefined;
+    const state = !ws ? undefined : target.attached ? ws.attached.find((a) => a.name === target.attached)?.state : ws.containerState;
+    if (logEnded && state === 'running') openLogs(target.id, target.attached, true);
     const what = target.attached ? `${target.attached} (attached to ${target.id})` : target.id;
     logTitle.textContent = `Logs: ${what}${ws ? '' : ' (destroyed)'}`;
   }

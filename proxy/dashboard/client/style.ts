@@ -84,7 +84,7 @@ ul.ports,ul.attached{list-style:none;margin:0;padding:0;display:flex;flex-direct
 .usage b{color:var(--text);font-weight:500}
 button,.button{display:inline-flex;align-items:center;gap:.3rem;background:var(--btn);border:1px solid var(--line);border-radius:6px;padding:.15rem .5rem;cursor:pointer;text-decoration:none;font-size:13px;white-space:nowrap}
 button:hover,.button:hover{background:var(--btn-hover)}
-button:disabled{opacity:.55;cursor:default}
+button:disabled,button[aria-disabled=true]{opacity:.55;cursor:default}
 button.danger{color:var(--danger)}
 button.danger:hover{background:var(--danger-bg)}
 button.chip{border-radius:999px;font-size:12px;padding:.05rem .5rem}
