@@ -122,6 +122,20 @@ describe('the dashboard follows the workspaces live', () => {
     await stillSamePage();
   }, 120_000);
 
+  it('works over HTTPS and HTTP/2 on the same port: live, and its buttons act (the Origin is https there)', async () => {
+    const secure = await browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+    const tab = await secure.newPage();
+    await tab.goto(`https://localhost:${port}/`);
+    expect(await tab.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol)).toBe('h2');
+    await tab.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'serving', row(mainId), { timeout: 60_000 });
+    const restarts = count(`dashboard: restart ${mainId}`);
+    await tab.click(`${row(mainId)} button[data-action="restart"]`);
+    await tab.waitForFunction(() => document.getElementById('toasts')?.textContent?.includes('restart done'), undefined, { timeout: 60_000 });
+    expect(count(`dashboard: restart ${mainId}`)).toBe(restarts + 1);
+    await secure.close();
+    await waitForStatus(mainId, 'serving');
+  }, 120_000);
+
   it("follows a workspace's log, showing a line written after it opened, as text", async () => {
     await page.click(`${row(mainId)} button[data-action="logs"]`);
     await page.waitForFunction(() => document.getElementById('log-output')?.textContent?.includes('dev server up'), undefined, { timeout: 30_000 });

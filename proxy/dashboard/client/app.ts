@@ -36,9 +36,18 @@ export function dashboardApp(): void {
     memoryBytes: number | null;
     attached: Attached[];
   }
+  interface ActionRecord {
+    requestId: string;
+    workspace: string;
+    action: string;
+    state: 'running' | 'done' | 'failed';
+    message: string;
+    forceable: boolean;
+  }
   interface Snapshot {
     engineConnected: boolean;
     workspaces: Workspace[];
+    actions: ActionRecord[];
   }
 
   const tokenMeta = document.querySelector('meta[name="dual-token"]');
@@ -128,6 +137,7 @@ export function dashboardApp(): void {
         gotData = true;
         setLive(true);
         snapshot = JSON.parse(data) as Snapshot;
+        settleActions(snapshot.actions);
         render();
       },
       controller.signal,
@@ -273,7 +283,7 @@ export function dashboardApp(): void {
   }
 
   function rowFor(w: Workspace, tbody: HTMLTableSectionElement): HTMLTableRowElement {
-    const signature = JSON.stringify([w, busy.get(w.id) || '', w.commit ? age(w.commit.committedAt) : '']);
+    const signature = JSON.stringify([w, busyLabel(w.id), w.commit ? age(w.commit.committedAt) : '']);
     let row: HTMLTableRowElement | null = null;
     for (const child of Array.from(tbody.children)) if (child instanceof HTMLTableRowElement && child.dataset.id === w.id) row = child;
     if (!row) {
@@ -304,7 +314,7 @@ export function dashboardApp(): void {
   function stateCell(w: Workspace): HTMLTableCellElement {
     const badge = el('span', { class: 'badge', 'data-status': w.status, title: w.statusDetail }, w.statusLabel);
     const exit = w.status === 'setup-failed' && w.setupExitCode !== null ? el('span', { class: 'note' }, `exit code ${w.setupExitCode}`) : null;
-    const pending = busy.get(w.id);
+    const pending = busyLabel(w.id);
     return el('td', { 'data-col': 'state' }, badge, el('span', { class: 'visually-hidden' }, `: ${w.statusDetail}`), exit, pending ? el('span', { class: 'busy', role: 'status' }, `${pending}…`) : null);
   }
 
@@ -348,7 +358,7 @@ export function dashboardApp(): void {
   }
 
   function actionsCell(w: Workspace): HTMLTableCellElement {
-    const pending = busy.has(w.id);
+    const pending = busyLabel(w.id) !== '';
     const running = w.containerState === 'running';
     // While an action runs the buttons say so but stay focusable (a disabled button would drop keyboard focus).
     const button = (action: string, focus: string, text: string, onClick: () => void, extra?: Record<string, string>) => {
@@ -370,24 +380,68 @@ export function dashboardApp(): void {
   // ---- actions ----
   const PROGRESS: Record<string, string> = { start: 'starting', stop: 'stopping', restart: 'restarting', destroy: 'destroying' };
 
+  /** What runs on a workspace now, from this page or any other (the snapshot carries every tab's actions). */
+  function busyLabel(id: string): string {
+    const mine = busy.get(id);
+    if (mine) return mine;
+    const other = snapshot ? snapshot.actions.find((a) => a.workspace === id && a.state === 'running') : undefined;
+    return other ? PROGRESS[other.action] || other.action : '';
+  }
+
+  /** Outcomes this page waits for, by request id: they arrive in the snapshot, not in the POST's answer. */
+  const waiters = new Map<string, (record: ActionRecord) => void>();
+
+  function settleActions(records: ActionRecord[]): void {
+    for (const record of records) {
+      const waiter = record.state === 'running' ? undefined : waiters.get(record.requestId);
+      if (waiter) {
+        waiters.delete(record.requestId);
+        waiter(record);
+      }
+    }
+  }
+
+  function newRequestId(): string {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   async function act(id: string, action: string, force: boolean): Promise<{ ok: boolean; message: string; forceable: boolean }> {
+    const requestId = newRequestId();
     busy.set(id, PROGRESS[action] || action);
     render();
+    const outcome = new Promise<ActionRecord>((resolve) => waiters.set(requestId, resolve));
     try {
-      const response = await fetch(`/api/workspaces/${encodeURIComponent(id)}/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-dual-token': token },
-        body: JSON.stringify({ force }),
-        cache: 'no-store',
-      });
-      const result = (await response.json().catch(() => ({}))) as { ok?: boolean; message?: string; error?: string; forceable?: boolean };
-      const outcome = { ok: response.ok && result.ok === true, message: result.message || result.error || `HTTP ${response.status}`, forceable: result.forceable === true };
-      if (outcome.ok) toast(`${id}: ${action} done`, false);
-      else if (!outcome.forceable) toast(`${action} ${id} failed: ${outcome.message}`, true);
-      return outcome;
-    } catch (error) {
-      toast(`${action} ${id} failed: ${String(error)}`, true);
-      return { ok: false, message: String(error), forceable: false };
+      // Starting or stopping a container changes the host's network interfaces, and Chromium may
+      // then drop the connection (ERR_NETWORK_CHANGED). The request id makes a resend harmless.
+      let refusal = '';
+      let accepted = false;
+      for (let attempt = 0; attempt < 5 && !accepted && !refusal; attempt += 1) {
+        try {
+          const response = await fetch(`/api/workspaces/${encodeURIComponent(id)}/${action}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-dual-token': token },
+            body: JSON.stringify({ force, requestId }),
+            cache: 'no-store',
+          });
+          if (response.status === 202) accepted = true;
+          else refusal = ((await response.json().catch(() => ({}))) as { error?: string }).error || `HTTP ${response.status}`;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+        }
+      }
+      if (!accepted) {
+        waiters.delete(requestId);
+        const message = refusal || 'the proxy could not be reached';
+        toast(`${action} ${id} failed: ${message}`, true);
+        return { ok: false, message, forceable: false };
+      }
+      const record = await outcome;
+      const ok = record.state === 'done';
+      if (ok) toast(`${id}: ${record.message}`, false);
+      else if (!record.forceable) toast(`${action} ${id} failed: ${record.message}`, true);
+      return { ok, message: record.message, forceable: record.forceable };
     } finally {
       busy.delete(id);
       render();
