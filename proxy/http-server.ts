@@ -1,5 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ProxyLog } from './log.js';
+import { endAndClose } from './socket-close.js';
 import type { createRequestHandler } from './request-handler.js';
 
 export interface ServerOptions {
@@ -26,8 +28,15 @@ export function createProxyServer(handler: ReturnType<typeof createRequestHandle
       connectionsCheckingInterval: Math.max(250, Math.min(options.headersTimeoutMs / 4, 5_000)),
       noDelay: true,
     },
-    handler.onRequest,
+    (req, res) => {
+      watchClientFin(req.socket);
+      handler.onRequest(req, res);
+    },
   );
+  // A client that half-closes after its request (`nc -N`, `socket.end()` after writing) still
+  // gets its answer: Node's default aborts the request on the client's FIN. The connection
+  // closes once the answer is written.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('upgrade', handler.onUpgrade);
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // Malformed requests, slow headers, resets: answer when the socket still can, then close.
@@ -35,11 +44,30 @@ export function createProxyServer(handler: ReturnType<typeof createRequestHandle
     const code = error.code ?? '';
     if (code !== 'ECONNRESET' && socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
       const status = RESPONSES[code] ?? '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+      endAndClose(socket, `HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
     } else {
       socket.destroy();
     }
     log.debug('client connection error', { code });
   });
   return server;
+}
+
+const watched = new WeakSet<Socket>();
+
+/**
+ * With half-open allowed, a client's FIN no longer ends its request, and a FIN cannot tell
+ * "half-closed" from "gone". Before the answer starts it is read as a half-close (wait and
+ * answer; bounded by the upstream headers timeout); once the answer is streaming it is read
+ * as gone (a tab closed mid-SSE), so the socket is destroyed and the upstream released at once.
+ * Attached on the first request, not on 'connection': the TLS front (tls/one-port.ts) hands
+ * sockets to the server's own connection listener only.
+ */
+function watchClientFin(socket: Socket): void {
+  if (watched.has(socket)) return;
+  watched.add(socket);
+  socket.on('end', () => {
+    const res = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (res && res.headersSent && !res.writableEnded) socket.destroy();
+  });
 }

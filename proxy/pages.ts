@@ -14,6 +14,7 @@ export type Page =
   | { kind: 'no-address'; workspace: WorkspaceView; mode: UpstreamMode }
   | { kind: 'nothing-listening'; workspace: WorkspaceView; detail: string }
   | { kind: 'upstream-failed'; workspace: WorkspaceView; detail: string }
+  | { kind: 'upstream-timeout'; workspace: WorkspaceView }
   | { kind: 'upgrade-refused'; workspace: WorkspaceView; answer: string }
   | { kind: 'host-refused' }
   | { kind: 'host-missing' };
@@ -87,6 +88,14 @@ function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'ho
         title: 'Nothing is listening',
         message: `Nothing is listening on port ${port} in workspace '${page.workspace.id}' (${page.detail}).`,
         hint: `Start your dev server there, e.g. \`dual exec ${page.workspace.id} -- npm run dev\`, and make it listen on 0.0.0.0:${port}.`,
+      };
+    case 'upstream-timeout':
+      return {
+        status: 504,
+        code: 'upstream-timeout',
+        title: 'No answer',
+        message: `Workspace '${page.workspace.id}' port ${port} accepted the request but did not start answering in time.`,
+        hint: `See its logs with \`dual logs ${page.workspace.id}\`.`,
       };
     case 'upstream-failed':
       return {

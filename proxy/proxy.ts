@@ -31,6 +31,8 @@ export interface ProxyOptions {
   /** Overrides the config's proxy.upstream (tests force each mode). */
   upstream?: UpstreamSetting;
   headersTimeoutMs?: number;
+  /** How long an upstream may take to start answering (default UPSTREAM_HEADERS_TIMEOUT_MS; tests shorten it). */
+  upstreamHeadersTimeoutMs?: number;
   /** Follow config.json changes (default true). */
   watchConfig?: boolean;
   /** Called whenever the listening ports or listener problems change (the daemon records them in its state file). */
@@ -69,7 +71,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let dockerDesktop = false;
   let bridgeReachable: boolean | undefined;
   const table = new RouteTable(mode());
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools(options.upstreamHeadersTimeoutMs);
   let sync: RouteSync | undefined;
   const dashboard = createDashboard({
     home: paths.home,

@@ -4,6 +4,7 @@ import { forwardHttp, type ForwardFailure } from './forward-http.js';
 import { forwardUpgrade } from './forward-upgrade.js';
 import { isServerWideOptions, normalizeRequestTarget } from './request-target.js';
 import { classifyHost } from './host.js';
+import { endAndClose } from './socket-close.js';
 import type { ProxyLog } from './log.js';
 import { renderPage, wantsJson, type Page, type RenderedPage } from './pages.js';
 import type { RouteTable, Upstream, WorkspaceView } from './route-table.js';
@@ -74,6 +75,7 @@ export function createRequestHandler(deps: HandlerDeps) {
   const failurePage = (failure: Extract<ForwardFailure, { kind: 'upstream-before-response' }>, workspace: WorkspaceView): Page => {
     const code = (failure.error as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED') return { kind: 'nothing-listening', workspace, detail: 'connection refused' };
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'upstream-timeout', workspace };
     return { kind: 'upstream-failed', workspace, detail: code ?? failure.error.message };
   };
 
@@ -170,13 +172,14 @@ export function createRequestHandler(deps: HandlerDeps) {
   return { onRequest, onUpgrade };
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
 /** An upgrade request has no ServerResponse: the page is written on the raw socket. */
 function writeRawPage(socket: Duplex, page: RenderedPage): void {
   if (!socket.writable) return;
   const body = Buffer.from(page.body);
-  socket.end(
+  endAndClose(
+    socket,
     `HTTP/1.1 ${page.status} ${STATUS_TEXT[page.status] ?? 'Error'}\r\ncontent-type: ${page.contentType}\r\n` +
       `content-length: ${body.length}\r\ncache-control: no-store\r\nx-dual-page: ${page.code}\r\nx-content-type-options: nosniff\r\n` +
       `connection: close\r\n\r\n${page.body}`,

@@ -6,8 +6,17 @@ import { Pool } from 'undici';
  * (SPEC.md, "The data path"). Pools for addresses no workspace uses any more (a restart changed the
  * IP or host port) are closed when the route table changes.
  */
+/**
+ * How long an upstream may take to start its answer. Long enough for a first compile (Next.js
+ * can take a minute on a big app), short enough that an upstream that accepted the connection
+ * and never answers gives its pool connection back: the client gets a 504 page.
+ */
+export const UPSTREAM_HEADERS_TIMEOUT_MS = 5 * 60_000;
+
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly headersTimeoutMs: number = UPSTREAM_HEADERS_TIMEOUT_MS) {}
 
   get(origin: string): Pool {
     let pool = this.pools.get(origin);
@@ -16,9 +25,10 @@ export class UpstreamPools {
         connections: 256,
         pipelining: 1,
         keepAliveTimeout: 4_000,
-        // Dev servers compile on the first request (Next.js can take a minute), and SSE or
-        // long polls may idle for ever: only the connect step gets a timeout.
-        headersTimeout: 0,
+        headersTimeout: this.headersTimeoutMs,
+        // Once the answer has begun, silence is legitimate (SSE without heartbeats, a long
+        // poll's body, a slow download): no idle limit. The connection is held only while a
+        // client waits on it; a client that leaves aborts it (forward-http.ts).
         bodyTimeout: 0,
         connectTimeout: 5_000,
       });

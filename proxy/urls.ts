@@ -5,6 +5,7 @@ import { DualError } from '../src/errors.js';
 import { listWorkspaceContainers, resolveWorkspace } from '../workspaces/resolve.js';
 import type { Workspace } from '../workspaces/workspace.js';
 import { workspaceUrl } from '../workspaces/workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface WorkspaceUrls {
   id: string;
@@ -13,7 +14,7 @@ export interface WorkspaceUrls {
 }
 
 function urlsOf(workspace: Workspace): WorkspaceUrls {
-  return { id: workspace.id, state: workspace.state, urls: workspace.ports.map((port) => workspaceUrl(workspace.id, port)) };
+  return { id: workspace.id, state: workspace.state, urls: workspace.ports.map((port) => workspaceUrl(workspace.id, port, urlScheme(dualHome()))) };
 }
 
 /** Every workspace's URLs, or one's. The lean client: `dual urls` should answer at once. */

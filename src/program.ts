@@ -3,6 +3,7 @@ import { reportError } from './report.js';
 import { VERSION } from './version.js';
 import { registerWorkspaceCommands } from './commands/workspace-commands.js';
 import { registerAttachedCommands } from './commands/attached-commands.js';
+import { registerTrustCommand } from './commands/trust-command.js';
 
 /** Every command but `exec` (see cli.ts). Command modules import their work lazily. */
 export async function runProgram(argv: string[]): Promise<number> {
@@ -18,6 +19,7 @@ export async function runProgram(argv: string[]): Promise<number> {
     .allowUnknownOption();
   registerWorkspaceCommands(program);
   registerAttachedCommands(program);
+  registerTrustCommand(program);
   // proxy commands
   (await import('../proxy/cli.js')).registerProxyCommands(program);
   try {

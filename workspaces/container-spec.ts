@@ -5,6 +5,7 @@ import { formatPortsLabel, LABEL } from '../src/labels.js';
 import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
 import { configLabel } from './config-drift.js';
+import { gitViewBinds, type GitLayout } from './git-view.js';
 import type { HostShares } from './host-shares.js';
 
 export interface WorkspaceIdentity {
@@ -13,8 +14,8 @@ export interface WorkspaceIdentity {
   branch: string;
   /** Real path of the worktree on the host; mounted at the same path inside. */
   worktree: string;
-  /** The repo's common git directory, mounted at its own path so git works inside. */
-  gitCommonDir: string;
+  /** The repo's git directories, mounted at their own paths so git works inside (see git-view.ts). */
+  git: GitLayout;
   /** The DUAL_HOME this workspace belongs to (label dual.home). */
   home: string;
 }
@@ -69,9 +70,7 @@ export function workspaceContainerSpec(
   user: HostUser,
   shares: HostShares,
 ): ContainerSpec {
-  const binds: ContainerSpec['binds'] = [{ source: identity.worktree, target: identity.worktree }];
-  const gitInsideWorktree = identity.gitCommonDir.startsWith(identity.worktree + '/');
-  if (!gitInsideWorktree) binds.push({ source: identity.gitCommonDir, target: identity.gitCommonDir });
+  const binds: ContainerSpec['binds'] = gitViewBinds(identity.worktree, identity.git);
   binds.push(...shares.binds);
   const env: Record<string, string> = {
     DUAL_WORKSPACE: identity.id,

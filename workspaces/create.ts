@@ -4,11 +4,13 @@ import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
+import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
 import { changedKeys, driftWarning } from './config-drift.js';
 import { runInContainer } from './exec/run-in-container.js';
+import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
 import { hostShares } from './host-shares.js';
 import { ensureImage } from './image.js';
 import { ensureWorkspaceNetwork } from './network.js';
@@ -17,6 +19,7 @@ import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { runSetup, setupDone } from './setup.js';
 import { workspaceUrls } from './workspace.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;
@@ -93,7 +96,7 @@ async function resumeExisting(
   const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
   if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
   else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports), existed: true, config };
+  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)), existed: true, config };
 }
 
 async function createFresh(
@@ -110,7 +113,7 @@ async function createFresh(
     ctx.log('dual: interrupted; undoing what this create made');
   };
   const checkpoint = () => {
-    if (interrupted) throw new DualError('create interrupted; nothing was kept', 130);
+    if (interrupted) throw new DualError('create interrupted; undid what it made', 130);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -127,9 +130,11 @@ async function createFresh(
       repo: repo.name,
       branch: options.branch,
       worktree,
-      gitCommonDir: await ctx.git.commonDir(worktree),
+      git: await gitLayout(ctx, repo.path, worktree, id),
       home: ctx.paths.home,
     };
+    prepareGitView(identity.git);
+    rollback.add(`git files ${identity.git.privateDir}`, async () => removeGitView(ctx.paths.state, id));
     for (const volume of workspaceVolumes(identity, config)) {
       await ctx.docker.createVolume({ name: volume.name, labels: volume.labels });
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
@@ -149,7 +154,7 @@ async function createFresh(
       branch: options.branch,
       worktree,
       containerId,
-      urls: workspaceUrls(id, config.ports),
+      urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)),
       existed: false,
       config,
     };
@@ -189,6 +194,16 @@ async function ensureWorktree(
     await ctx.git.addWorktree(repo.path, path, branch, source);
     const createdHead = source.kind === 'local' ? undefined : await ctx.git.branchHead(repo.path, branch);
     rollback.add(`worktree ${path}`, async () => {
+      // Files may have been written into the new worktree while this create ran (an editor,
+      // an agent, a long pull): such a worktree is kept, with its branch, never deleted.
+      const changed = [...(await ctx.git.uncommittedChanges(path)).map((l) => l.slice(3)), ...(await ctx.git.ignoredFiles(path))];
+      if (changed.length > 0) {
+        const files = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
+        ctx.log(
+          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellCommand(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
+        );
+        return;
+      }
       await ctx.git.removeWorktree(repo.path, path);
       // Only a branch this run created, and only while it has not moved.
       if (createdHead && (await ctx.git.branchHead(repo.path, branch)) === createdHead) {

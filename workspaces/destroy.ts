@@ -1,10 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadSettings } from '../src/config/settings.js';
 import { DualError } from '../src/errors.js';
 import { homeFilters, LABEL } from '../src/labels.js';
 import type { Context } from '../src/wiring.js';
+import { removeGitView } from './git-view.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
+import { DEFAULT_REGENERABLE, isRegenerable } from './regenerable.js';
 import { getRepo } from './repos.js';
 
 export interface DestroyResult {
@@ -33,6 +36,7 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
     for (const c of containers) rmSync(join(ctx.paths.state, 'setup-done', c.id), { force: true });
+    removeGitView(ctx.paths.state, id);
 
     let removedWorktree: string | undefined;
     if (ownsWorktree && repoPath) {
@@ -55,10 +59,16 @@ async function refuseIfWorkWouldBeLost(
   if (ownsWorktree) {
     const changes = await ctx.git.uncommittedChanges(ws.worktree);
     if (changes.length > 0) {
-      const files = changes.slice(0, 3).map((l) => l.slice(3)).join(', ');
-      const more = changes.length > 3 ? ` and ${changes.length - 3} more` : '';
       throw new DualError(
-        `workspace '${ws.id}' has uncommitted changes (${files}${more}) in ${ws.worktree}; commit or stash them, or destroy with --force`,
+        `workspace '${ws.id}' has uncommitted changes (${summarize(changes.map((l) => l.slice(3)))}) in ${ws.worktree}; commit or stash them, or destroy with --force`,
+      );
+    }
+    // `git status` is clean while an ignored .env or notes file holds the user's only copy.
+    const patterns = [...DEFAULT_REGENERABLE, ...loadSettings(ctx.paths.config).destroy.regenerable];
+    const ignored = (await ctx.git.ignoredFiles(ws.worktree)).filter((path) => !isRegenerable(path, patterns));
+    if (ignored.length > 0) {
+      throw new DualError(
+        `workspace '${ws.id}' has ignored files that may hold work (${summarize(ignored)}) in ${ws.worktree}; move them out, or destroy with --force (to let destroy delete such files, add them to destroy.regenerable in ${ctx.paths.config})`,
       );
     }
   }
@@ -71,6 +81,11 @@ async function refuseIfWorkWouldBeLost(
       );
     }
   }
+}
+
+function summarize(paths: string[]): string {
+  const more = paths.length > 3 ? ` and ${paths.length - 3} more` : '';
+  return paths.slice(0, 3).join(', ') + more;
 }
 
 function tryRepoPath(ctx: Context, repo: string): string | undefined {

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { homeFilters, LABEL } from '../src/labels.js';
 import type { Context } from '../src/wiring.js';
+import { removeGitView } from './git-view.js';
 import { listWorkspaces } from './list.js';
 import { withLock } from './locks.js';
 import { listRepos } from './repos.js';
@@ -48,6 +49,13 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
       });
     }
     for (const marker of markers) rmSync(marker, { force: true });
+    // Private git files (git-view.ts) of workspaces whose container is gone.
+    for (const id of gitViewIds(ctx)) {
+      await withLock(ctx.paths.locks, `ws-${id}`, async () => {
+        const now = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
+        if (now.length === 0) removeGitView(ctx.paths.state, id);
+      });
+    }
     // Worktree folders deleted by hand leave entries in git's list; git forgets them here.
     for (const repo of listRepos(ctx)) await ctx.git.pruneWorktrees(repo.path).catch(() => undefined);
   }
@@ -55,6 +63,14 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
     .filter((w) => w.state === 'container missing')
     .map((w) => ({ id: w.id, worktree: w.worktree, hint: `dual destroy ${w.id}` }));
   return { containers: orphanAttached.map((c) => c.name), volumes: volumes.map((v) => v.name), markers: markers.length, keptWorktrees };
+}
+
+function gitViewIds(ctx: Context): string[] {
+  try {
+    return readdirSync(join(ctx.paths.state, 'git'));
+  } catch {
+    return [];
+  }
 }
 
 function staleMarkers(ctx: Context, liveContainerIds: Set<string>): string[] {

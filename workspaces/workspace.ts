@@ -36,10 +36,11 @@ export function workspaceFromLabels(
 }
 
 /** The one way dual writes a workspace URL (CLI output, proxy pages, `dual urls`). */
-export function workspaceUrl(id: string, port: number): string {
-  return `http://${id}.localhost:${port}`;
+/** `https` once `dual trust` has installed dual's CA (src/tls/trust-record.ts `urlScheme`); both work on every port. */
+export function workspaceUrl(id: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${id}.localhost:${port}`;
 }
 
-export function workspaceUrls(id: string, ports: readonly number[]): string[] {
-  return ports.map((port) => workspaceUrl(id, port));
+export function workspaceUrls(id: string, ports: readonly number[], scheme: 'http' | 'https' = 'http'): string[] {
+  return ports.map((port) => workspaceUrl(id, port, scheme));
 }

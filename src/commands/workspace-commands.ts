@@ -43,11 +43,13 @@ export function registerWorkspaceCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { listWorkspaces } = await import('../../workspaces/list.js');
       const { workspaceUrls } = await import('../../workspaces/workspace.js');
+      const { urlScheme } = await import('../tls/trust-record.js');
       const { attachedByWorkspace } = await import('../../workspaces/attached/find.js');
       const ctx = await realContext();
+      const scheme = urlScheme(ctx.paths.home);
       const [workspaces, attached] = await Promise.all([listWorkspaces(ctx), attachedByWorkspace(ctx)]);
       if (opts.json) {
-        printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports), attached: attached.get(w.id) ?? [] })));
+        printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports, scheme), attached: attached.get(w.id) ?? [] })));
         return;
       }
       if (workspaces.length === 0) {
@@ -55,7 +57,7 @@ export function registerWorkspaceCommands(program: Command): void {
         return;
       }
       const rows = workspaces.flatMap((w) => [
-        [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports).join(' ')],
+        [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports, scheme).join(' ')],
         ...(attached.get(w.id) ?? []).map((a) => [`  └ ${a.name}`, '', '', a.state, `attached: ${a.image}`]),
       ]);
       process.stdout.write(table(['ID', 'REPO', 'BRANCH', 'STATE', 'URL'], rows));

@@ -33,11 +33,19 @@ const attachedSettingsSchema = z
   })
   .strict();
 
+/** `dual destroy`: ignored paths it may delete without --force, on top of workspaces/regenerable.ts. */
+const destroySettingsSchema = z
+  .object({
+    regenerable: z.array(z.string().min(1).max(200)).max(1000).default([]),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     repos: z.record(z.string(), repoSchema).default({}),
     proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
     attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
+    destroy: destroySettingsSchema.default(() => destroySettingsSchema.parse({})),
     /** Lend the host's CA certificates to every container (read-only); false turns it off for all repos. */
     trustHostCA: z.boolean().default(true),
     /** npm download cache shared by all workspaces: true = $DUAL_HOME/cache/npm, an absolute path, or false. */

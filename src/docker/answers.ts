@@ -73,8 +73,12 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
     StopTimeout: spec.stopTimeoutSeconds,
     HostConfig: {
       Init: spec.init,
-      Binds: spec.binds.map((b) => `${b.source}:${b.target}${b.readOnly ? ':ro' : ''}`),
-      Mounts: spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target })),
+      // Mounts, not `src:dst` Binds strings: a path holding ':' stays one path, and a missing
+      // source is an error instead of an empty directory Docker would create as root.
+      Mounts: [
+        ...spec.binds.map((b) => ({ Type: 'bind', Source: b.source, Target: b.target, ReadOnly: b.readOnly ?? false })),
+        ...spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target })),
+      ],
       PortBindings: bindings,
       NetworkMode: spec.networkMode,
       Memory: spec.memoryBytes,

@@ -40,6 +40,8 @@ export interface Git {
   branchHead(repo: string, branch: string): Promise<string | undefined>;
   /** `git status --porcelain` lines of a worktree (empty = clean). */
   uncommittedChanges(worktree: string): Promise<string[]>;
+  /** Ignored files and directories (`dir/` when wholly ignored) of a worktree; empty directories are left out. */
+  ignoredFiles(worktree: string): Promise<string[]>;
   /** Commits on `branch` that are on no other branch, tag or remote (lost if the branch were deleted). */
   commitsOnlyOn(repo: string, branch: string): Promise<string[]>;
   /** Last commit and change count, read without taking git's optional locks (a poller must not block the user's own git). */

@@ -4,11 +4,26 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { DualError } from '../errors.js';
 import type { BranchSource, Git, WorktreeEntry, WorktreeSummary } from './git.js';
 
+/**
+ * Every host git call runs with these on top of the repo's config (command-line config wins):
+ * no hook, no fsmonitor daemon, no recursion into submodules (whose git dirs a workspace
+ * could have made). dual's calls never need them, and a branch must not reach them
+ * (SPEC.md, "Threat model"). simple-git also drops ambient GIT_* variables (GIT_DIR...).
+ */
+const HOST_GIT_CONFIG = ['core.hooksPath=/dev/null', 'core.fsmonitor=false', 'submodule.recurse=false'];
+
 /** Git over simple-git (which spawns git with an argv, never a shell string). */
 export class SimpleGitAdapter implements Git {
-  private at(dir: string): SimpleGit {
-    // Done at the child's close event; simple-git 3 defaults to also waiting 50 ms after exit, which measured as ~50 ms per call here.
-    return simpleGit({ baseDir: dir, trimmed: true, completion: { onClose: true, onExit: false } });
+  private at(dir: string, trimmed = true): SimpleGit {
+    return simpleGit({
+      baseDir: dir,
+      trimmed,
+      config: HOST_GIT_CONFIG,
+      // Setting these two to safe values is what simple-git's guard asks to be allowed.
+      unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true },
+      // Done at the child's close event; simple-git 3 defaults to also waiting 50 ms after exit, which measured as ~50 ms per call here.
+      completion: { onClose: true, onExit: false },
+    });
   }
 
   async mainWorktree(path: string): Promise<string | undefined> {
@@ -103,7 +118,16 @@ export class SimpleGitAdapter implements Git {
   }
 
   async uncommittedChanges(worktree: string): Promise<string[]> {
-    const out = await this.at(worktree).raw(['status', '--porcelain', '--untracked-files=normal']);
+    // --no-optional-locks: reading must not rewrite the index of a worktree a container uses.
+    // Untrimmed: the first line's leading space is part of its status (` M file`).
+    const out = await this.at(worktree, false).raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--ignore-submodules=all']);
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  async ignoredFiles(worktree: string): Promise<string[]> {
+    const out = await this.at(worktree).raw([
+      '--no-optional-locks', 'ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '--no-empty-directory',
+    ]);
     return out.split('\n').filter((l) => l.length > 0);
   }
 
@@ -120,7 +144,7 @@ export class SimpleGitAdapter implements Git {
     const git = this.at(worktree);
     const [log, status] = await Promise.all([
       git.raw(['--no-optional-locks', 'log', '-1', '--format=%h%x00%ct%x00%s']).catch(() => ''),
-      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
+      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--ignore-submodules=all']),
     ]);
     const [sha, time, ...subject] = log.split('\0');
     const head = sha ? { sha, subject: subject.join('\0'), committedAt: Number(time) } : undefined;

@@ -7,10 +7,16 @@ import { DUAL_BIN } from '../helpers/cli.js';
 import { stopChild } from '../helpers/processes.js';
 
 const HMR_APP = fileURLToPath(new URL('../fixtures/hmr-app', import.meta.url));
+const MODULE_APP = fileURLToPath(new URL('../fixtures/module-app', import.meta.url));
 
 /** test/fixtures/hmr-app as files for makeRepo: a dev server with hot reload, no dependencies. */
 export function hmrAppFiles(): Record<string, string> {
   return Object.fromEntries(readdirSync(HMR_APP).map((name) => [name, readFileSync(join(HMR_APP, name), 'utf8')]));
+}
+
+/** test/fixtures/module-app: an unbundled page of MODULES ES modules with hot reload, as Vite serves one. */
+export function moduleAppFiles(): Record<string, string> {
+  return Object.fromEntries(readdirSync(MODULE_APP).map((name) => [name, readFileSync(join(MODULE_APP, name), 'utf8')]));
 }
 
 export interface ProxyChild {
@@ -20,8 +26,8 @@ export interface ProxyChild {
 }
 
 /** `dual proxy --port <p>` in the foreground as a child process, the way a user runs it. */
-export function startDualProxy(env: NodeJS.ProcessEnv, port: number): ProxyChild {
-  const child = spawn(process.execPath, [DUAL_BIN, 'proxy', '--port', String(port)], {
+export function startDualProxy(env: NodeJS.ProcessEnv, port: number, extraArgs: string[] = []): ProxyChild {
+  const child = spawn(process.execPath, [DUAL_BIN, 'proxy', '--port', String(port), ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,9 +45,11 @@ export function startDualProxy(env: NodeJS.ProcessEnv, port: number): ProxyChild
  * Headless Chromium from the system package (never a downloaded browser); playwright-core
  * gives every launch a fresh temporary profile. `extraArgs` e.g. a host resolver rule.
  */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
+    // HOME decides which NSS database (~/.pki/nssdb) Chromium trusts certificates from.
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       '--headless',
       '--no-sandbox',

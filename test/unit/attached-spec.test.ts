@@ -12,7 +12,7 @@ const target: AttachTarget = {
   worktree: '/home/u/.dual/worktrees/shop/feat-x',
   containerId: 'abc123',
   home: '/home/u/.dual',
-  gitCommonDir: '/home/u/src/shop/.git',
+  git: { commonDir: '/home/u/src/shop/.git', gitDir: '/home/u/src/shop/.git/worktrees/feat-x', privateDir: '/home/u/.dual/state/git/shop-feat-x' },
   workspaceVolumes: [{ name: 'dual-shop-feat-x-v-node-modules', target: '/home/u/.dual/worktrees/shop/feat-x/node_modules' }],
   shares: NO_SHARES,
 };
@@ -57,10 +57,8 @@ describe('attachedContainerSpec', () => {
 
   it('with mountWorktree: worktree and git dir at their own paths, workspace volumes, host user, starts in the worktree', () => {
     const spec = attachedContainerSpec(target, { ...request, mountWorktree: true }, { uid: 1000, gid: 1000 });
-    expect(spec.binds).toEqual([
-      { source: target.worktree, target: target.worktree },
-      { source: target.gitCommonDir, target: target.gitCommonDir },
-    ]);
+    expect(spec.binds[0]).toEqual({ source: target.worktree, target: target.worktree });
+    expect(spec.binds).toContainEqual({ source: target.git!.commonDir, target: target.git!.commonDir, readOnly: true });
     expect(spec.volumes).toEqual(target.workspaceVolumes);
     expect(spec.workingDir).toBe(target.worktree);
     expect(spec.user).toBe('1000:1000');

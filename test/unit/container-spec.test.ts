@@ -3,22 +3,27 @@ import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
 import { NO_SHARES } from '../../workspaces/host-shares.js';
 
-const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', gitCommonDir: '/code/shop/.git', home: '/h/.dual' };
+const git = { commonDir: '/code/shop/.git', gitDir: '/code/shop/.git/worktrees/feat-x', privateDir: '/h/.dual/state/git/shop-feat-x' };
+const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: '/h/.dual/worktrees/shop/feat-x', git, home: '/h/.dual' };
 
 describe('workspace container spec', () => {
   it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
     const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
-    expect(spec.binds).toEqual([
-      { source: identity.worktree, target: identity.worktree },
-      { source: '/code/shop/.git', target: '/code/shop/.git' },
-    ]);
+    expect(spec.binds[0]).toEqual({ source: identity.worktree, target: identity.worktree });
+    expect(spec.binds).toContainEqual({ source: '/code/shop/.git', target: '/code/shop/.git', readOnly: true });
     expect(spec.workingDir).toBe(identity.worktree);
     expect(spec.volumes).toEqual([{ name: 'dual-shop-feat-x-v-node-modules', target: `${identity.worktree}/node_modules` }]);
   });
 
-  it('does not mount the git dir twice when it lives inside the worktree (the repo checkout itself)', () => {
-    const main = { ...identity, worktree: '/code/shop', gitCommonDir: '/code/shop/.git' };
-    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds).toHaveLength(1);
+  it("mounts the repo checkout's own .git read-only over the worktree, objects and refs writable", () => {
+    const main = { ...identity, worktree: '/code/shop', git: { ...git, gitDir: '/code/shop/.git' } };
+    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds).toEqual([
+      { source: '/code/shop', target: '/code/shop' },
+      { source: '/code/shop/.git', target: '/code/shop/.git', readOnly: true },
+      { source: '/code/shop/.git/objects', target: '/code/shop/.git/objects' },
+      { source: '/code/shop/.git/refs', target: '/code/shop/.git/refs' },
+      { source: '/code/shop/.git/logs', target: '/code/shop/.git/logs' },
+    ]);
   });
 
   it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {

@@ -7,8 +7,10 @@ import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../create.js';
 import { hostShares, type HostShares } from '../host-shares.js';
 import { ensureImage } from '../image.js';
+import { gitLayout } from '../git-view.js';
 import { findWorkspace } from '../list.js';
 import { withLock } from '../locks.js';
+import { getRepo } from '../repos.js';
 import { Rollback } from '../rollback.js';
 import { listAttached, type Attached } from './find.js';
 import { parseCpus, parseMemory } from './resources.js';
@@ -75,7 +77,7 @@ export async function attachTarget(
   return {
     ...ws,
     home: ctx.paths.home,
-    gitCommonDir: await ctx.git.commonDir(ws.worktree),
+    git: await gitLayout(ctx, getRepo(ctx, ws.repo).path, ws.worktree, ws.id),
     workspaceVolumes: volumes
       .filter((v) => !(LABEL.attached in v.labels) && v.labels[LABEL.volume])
       .map((v) => ({ name: v.name, target: `${ws.worktree}/${v.labels[LABEL.volume]}` })),

@@ -4,6 +4,7 @@ import { LABEL } from '../../src/labels.js';
 import { attachedContainerName, slugify } from '../../src/naming.js';
 import { VERSION } from '../../src/version.js';
 import type { HostUser } from '../container-spec.js';
+import { gitViewBinds, type GitLayout } from '../git-view.js';
 import type { HostShares } from '../host-shares.js';
 
 /** The workspace an attached container joins. */
@@ -16,8 +17,8 @@ export interface AttachTarget {
   containerId: string;
   /** The DUAL_HOME of the workspace (label dual.home): every query of attached containers filters by it. */
   home: string;
-  /** Needed only with mountWorktree, so git works inside. */
-  gitCommonDir?: string;
+  /** Needed only with mountWorktree, so git works inside (the workspace's own view, see git-view.ts). */
+  git?: GitLayout;
   /** The workspace's own volumes (node_modules...), shown to a container that mounts the worktree. */
   workspaceVolumes: Array<{ name: string; target: string }>;
   /** What the host lends the workspace's containers (CA trust; the npm cache with mountWorktree). */
@@ -80,9 +81,8 @@ export function attachedContainerSpec(target: AttachTarget, request: AttachReque
   let workingDir = '';
   let runAs: string | undefined;
   if (request.mountWorktree) {
-    binds.push({ source: target.worktree, target: target.worktree });
-    const common = target.gitCommonDir;
-    if (common && !common.startsWith(target.worktree + '/')) binds.push({ source: common, target: common });
+    if (target.git) binds.push(...gitViewBinds(target.worktree, target.git));
+    else binds.push({ source: target.worktree, target: target.worktree });
     volumes.push(...target.workspaceVolumes);
     workingDir = target.worktree;
     if (user.uid !== 0) {

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspaceId } from '../../src/naming.js';
+import { fingerprintOf } from '../../src/tls/ca.js';
+import { tlsPaths } from '../../src/tls/paths.js';
+import { dualOk, runDual } from '../helpers/cli.js';
+import { eventually } from '../helpers/fixtures.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { freePort, request } from '../helpers/proxy-fixtures.js';
+import { Sandbox } from '../helpers/sandbox.js';
+import { launchChromium, moduleAppFiles, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+
+/**
+ * Issue 10 as a user meets it: `dual trust` puts dual's CA into this machine's system store
+ * and into the NSS database of a (temporary) HOME; Chromium run with that HOME opens
+ * https://<ws>.localhost:<port>/ on the port http:// uses, trusting the certificate without
+ * any "ignore errors" switch, loads an unbundled page of many modules over HTTP/2 and gets
+ * hot reload over a WebSocket carried by h2 extended CONNECT. `dual trust --uninstall` then
+ * takes the CA out of both stores again (afterAll makes sure of it, whatever failed).
+ */
+const sandbox = new Sandbox();
+const userHome = sandbox.path('user-home');
+const env = { ...sandbox.env, HOME: userHome };
+const repo = sandbox.repoName('tls');
+const id = workspaceId(repo, 'main');
+const MODULES = 200;
+const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+// Generous: the machine is shared (load averages above 10 seen); these are waits, not thresholds.
+const PAGE_TIMEOUT = 300_000;
+
+let port = 0;
+let proxy: ProxyChild | undefined;
+let browser: Browser | undefined;
+let worktree = '';
+let caBody = '';
+let systemFile = '';
+
+/** The certificate's base64 body, as it appears inside a bundle file. */
+const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+const bundleHasCa = () => readFileSync(SYSTEM_BUNDLE, 'utf8').replace(/\s+/g, '').includes(caBody);
+const nssList = () => execFileSync('certutil', ['-d', `sql:${join(userHome, '.pki', 'nssdb')}`, '-L'], { encoding: 'utf8' });
+
+beforeAll(async () => {
+  port = await freePort();
+  // The NSS database Chromium reads, made the way Chromium makes it on first run.
+  mkdirSync(join(userHome, '.pki', 'nssdb'), { recursive: true });
+  execFileSync('certutil', ['-d', `sql:${join(userHome, '.pki', 'nssdb')}`, '-N', '--empty-password']);
+  const dualJson = { image: 'dual-test/node', start: 'node server.js', ports: [port], env: { PORT: String(port), MODULES: String(MODULES) } };
+  makeRepo(sandbox.path('tls'), { ...moduleAppFiles(), 'message.txt': 'before\n', '.dual.json': JSON.stringify(dualJson) });
+  await dualOk(['add', sandbox.path('tls'), '--name', repo], { env });
+  await dualOk(['create', repo, 'main'], { env });
+  worktree = (JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ worktree: string }>)[0]!.worktree;
+  proxy = startDualProxy(env, port, ['--verbose']);
+  await eventually(async () => ((await request(port, `${id}.localhost:${port}`)).body.includes('before') ? true : undefined), 'the page served through the proxy', 60_000).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}\n${proxy!.output()}`);
+    },
+  );
+});
+
+afterAll(async () => {
+  // Whatever happened above, the machine's stores get their state back.
+  await runDual(['trust', '--uninstall'], { env });
+  await browser?.close();
+  await proxy?.stop();
+  await sandbox.cleanup();
+});
+
+describe('dual trust, then https in a real browser', () => {
+  it('installs the CA into the system store and the NSS database, saying where', async () => {
+    const result = await dualOk(['trust'], { env });
+    const caPem = readFileSync(tlsPaths(sandbox.home).caCert, 'utf8');
+    caBody = pemBody(caPem);
+    systemFile = `/usr/local/share/ca-certificates/dual-${fingerprintOf(caPem).slice(0, 16)}.crt`;
+    expect(result.stdout).toContain(`system store: added ${systemFile}`);
+    expect(result.stdout).toContain(`NSS database ${join(userHome, '.pki', 'nssdb')}`);
+    expect(readFileSync(systemFile, 'utf8')).toBe(caPem);
+    expect(bundleHasCa()).toBe(true);
+    expect(nssList()).toContain(`dual local CA ${fingerprintOf(caPem).slice(0, 16)}`);
+    // Once trusted, dual prints https:// URLs.
+    expect((await dualOk(['urls', id], { env })).stdout.trim()).toBe(`https://${id}.localhost:${port}`);
+  });
+
+  it('loads the page over https with HTTP/2, every module included, trusting the certificate', async () => {
+    browser = await launchChromium([], { HOME: userHome });
+    const page: Page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(150_000);
+    // No ignoreHTTPSErrors: an untrusted certificate fails this navigation.
+    const response = await page.goto(`https://${id}.localhost:${port}/`);
+    expect(response?.status()).toBe(200);
+    await page.waitForFunction(() => document.body.dataset.loaded === 'yes', undefined, { timeout: 150_000 });
+    expect(await page.locator('#modules').textContent()).toBe(String((MODULES * (MODULES - 1)) / 2));
+    const protocols = await page.evaluate(() => [
+      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
+      ...new Set((performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.nextHopProtocol)),
+    ]);
+    expect(protocols).toEqual(['h2', 'h2']);
+    expect((await response?.securityDetails())?.subjectName).toBe(`${id}.localhost`);
+
+    // Hot reload over h2: the WebSocket is an extended CONNECT stream on the page's connection.
+    await page.waitForFunction(() => document.body.dataset.hmr === 'connected', undefined, { timeout: 60_000 });
+    const loadId = await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId);
+    writeFileSync(join(worktree, 'message.txt'), 'after, over h2\n');
+    await page.waitForFunction(() => document.getElementById('message')?.textContent === 'after, over h2', undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId)).toBe(loadId);
+    expect(proxy!.output()).toContain(`WebSocket over h2 ${id}.localhost:${port}/hmr`);
+  }, PAGE_TIMEOUT);
+
+  it('serves plain http on the same port, with its WebSocket over HTTP/1.1', async () => {
+    const page = await (await browser!.newContext()).newPage();
+    page.setDefaultTimeout(150_000);
+    await page.goto(`http://${id}.localhost:${port}/`);
+    await page.waitForFunction(() => document.body.dataset.loaded === 'yes' && document.body.dataset.hmr === 'connected', undefined, { timeout: 150_000 });
+    expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol)).toBe('http/1.1');
+  }, PAGE_TIMEOUT);
+
+  it('dual trust --uninstall removes the CA from both stores again', async () => {
+    const result = await dualOk(['trust', '--uninstall'], { env });
+    expect(result.stdout).toContain(`system store: removed ${systemFile}`);
+    expect(existsSync(systemFile)).toBe(false);
+    expect(bundleHasCa()).toBe(false);
+    expect(nssList()).not.toContain('dual local CA');
+    expect((await dualOk(['urls', id], { env })).stdout.trim()).toBe(`http://${id}.localhost:${port}`);
+  });
+});
