@@ -1,8 +1,8 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
 import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
@@ -69,10 +69,29 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
         throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
       }
+      const worktree = existing.labels[LABEL.worktree] ?? '';
+      if (!existsSync(worktree) && worktree.startsWith(join(ctx.paths.worktrees, repo.name) + '/')) {
+        // Deleted by hand: the container's mounts point at a folder that is gone, and its
+        // .dual.json is the branch's, so worktree and container are made again from the branch.
+        ctx.log(`dual: the worktree ${worktree} was deleted; making it again from branch '${options.branch}' with a new container (volumes are kept)`);
+        await removeContainers(ctx, id);
+        await ctx.git.pruneWorktrees(repo.path);
+        return createFresh(ctx, repo, options, id);
+      }
       return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id);
     }
     return createFresh(ctx, repo, options, id);
   });
+}
+
+/** The workspace's containers, attached ones first (they live in its network namespace); volumes stay. */
+async function removeContainers(ctx: Context, id: string): Promise<void> {
+  const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
+  containers.sort((a, b) => Number(LABEL.attached in b.labels) - Number(LABEL.attached in a.labels));
+  for (const c of containers) {
+    await ctx.docker.removeContainer(c.id);
+    rmSync(join(ctx.paths.state, 'setup-done', c.id), { force: true });
+  }
 }
 
 function collision(id: string, holder: string): DualError {

@@ -91,6 +91,9 @@ export class SimpleGitAdapter implements Git {
     try {
       await this.at(repo).raw(args);
     } catch (error) {
+      // `worktree add -b` creates the branch before checking out; a checkout that fails (disk
+      // full, path taken) would leave a branch nobody asked for. It did not exist before.
+      if (source.kind !== 'local' && (await this.branchHead(repo, branch))) await this.deleteBranch(repo, branch).catch(() => undefined);
       throw new DualError(`git worktree add failed: ${firstLine((error as Error).message)}`);
     }
   }
