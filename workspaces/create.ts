@@ -4,7 +4,6 @@ import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { homeFilters, LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
-import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
@@ -18,6 +17,7 @@ import { withLock } from './locks.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
 import { runSetup, setupDone } from './setup.js';
+import { undoWorktree } from './undo-worktree.js';
 import { workspaceUrls } from './workspace.js';
 import { urlScheme } from '../src/tls/trust-record.js';
 
@@ -212,23 +212,7 @@ async function ensureWorktree(
     mkdirSync(join(ctx.paths.worktrees, repo.name), { recursive: true });
     await ctx.git.addWorktree(repo.path, path, branch, source);
     const createdHead = source.kind === 'local' ? undefined : await ctx.git.branchHead(repo.path, branch);
-    rollback.add(`worktree ${path}`, async () => {
-      // Files may have been written into the new worktree while this create ran (an editor,
-      // an agent, a long pull): such a worktree is kept, with its branch, never deleted.
-      const changed = [...(await ctx.git.uncommittedChanges(path)).map((l) => l.slice(3)), ...(await ctx.git.ignoredFiles(path))];
-      if (changed.length > 0) {
-        const files = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
-        ctx.log(
-          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellCommand(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
-        );
-        return;
-      }
-      await ctx.git.removeWorktree(repo.path, path);
-      // Only a branch this run created, and only while it has not moved.
-      if (createdHead && (await ctx.git.branchHead(repo.path, branch)) === createdHead) {
-        await ctx.git.deleteBranch(repo.path, branch);
-      }
-    });
+    rollback.add(`worktree ${path}`, () => undoWorktree(ctx, repo.path, path, branch, createdHead));
     return realpathSync(path);
   });
 }
