@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedNpmCache } from '../test/real/real-app.js';
 import { timedRun } from './timed-run.js';
 
 /**
@@ -20,7 +21,8 @@ export class BenchEnv {
 
   constructor() {
     mkdirSync(this.home, { recursive: true });
-    writeFileSync(join(this.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false } }));
+    // The npm cache the real-app tests keep: the real-app rows are for a warm cache.
+    writeFileSync(join(this.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false }, npmCache: sharedNpmCache() }));
   }
 
   get env(): NodeJS.ProcessEnv {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CreateTiming } from './create-bench.js';
 import type { Timing } from './exec-bench.js';
+import type { FrameworkTiming } from './framework-bench.js';
 import type { PageLoadRow } from './page-load.js';
 import { fmt, ratio } from './stats.js';
 
@@ -18,6 +19,7 @@ export interface Report {
   environment: string;
   exec: Timing[];
   create: CreateTiming;
+  frameworks: FrameworkTiming[];
   proxy: ProxyRow[];
   pageLoad: PageLoadRow[];
   pageModules: number;
@@ -40,6 +42,13 @@ export function renderMarkdown(r: Report): string {
     ...r.exec.map((t) => `| ${t.label} (n=${t.samples.length}) | ${fmt(t.p50)} | ${fmt(t.p90)} | ${ratio(t.p50, docker)} |`),
     `| \`dual create\` alone (warm image, n=${r.create.create.length}) | ${fmt(r.create.createP50)} | – | – |`,
     `| \`dual create\` to first \`dual exec -- true\` OK (n=${r.create.toFirstExec.length}) | ${fmt(r.create.p50)} | – | – |`,
+    ...r.frameworks.flatMap((f) => {
+      const name = f.app === 'vite' ? 'Vite 8 app' : 'Next.js 16 app';
+      return [
+        `| \`dual create\` to first 200 through the proxy, ${name} (setup \`npm ci\`, warm npm cache, n=${f.create.length}) | ${fmt(f.createP50)} | – | – |`,
+        `| \`.dual.json\` env changed, \`dual restart\` to first 200 through the proxy, ${name} (n=${f.restart.length}) | ${fmt(f.restartP50)} | – | – |`,
+      ];
+    }),
     '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',

@@ -8,6 +8,7 @@ import { bridgeIp, removeLabelled } from './cleanup.js';
 import { benchCreate } from './create-bench.js';
 import { startDualProxy, type RunningProxy } from './dual-proxy.js';
 import { benchExec } from './exec-bench.js';
+import { benchFramework, type FrameworkTiming } from './framework-bench.js';
 import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
@@ -16,6 +17,7 @@ import { tlsPaths } from '../src/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
 import { recordInFile, renderMarkdown } from './report.js';
 import { findTool, freePort } from './tools.js';
+import { NEXT_APP, requireRegistry, VITE_APP } from '../test/real/real-app.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const PAGE_MODULES = 1000;
@@ -30,8 +32,9 @@ async function main(): Promise<void> {
     await proxy?.stop();
     await nginx?.stop();
     await caddy?.stop();
-    const removed = await removeLabelled(env.repo);
-    log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}`);
+    let removed = 0;
+    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`]) removed += await removeLabelled(repo);
+    log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}[-vite|-next]`);
     if (!process.env.BENCH_TMP) rmSync(env.root, { recursive: true, force: true });
   };
   // Ctrl-C: still remove the containers (scripts/bench.sh has a trap for harder deaths).
@@ -129,11 +132,24 @@ async function main(): Promise<void> {
       );
     }
 
+    // Real apps last: their dev servers would otherwise share the cores with wrk.
+    const frameworks: FrameworkTiming[] = [];
+    if (targets.some((t) => t.name === 'dual')) {
+      try {
+        await requireRegistry();
+        for (const app of [VITE_APP, NEXT_APP]) frameworks.push(await benchFramework(env, app, port, log));
+      } catch (error) {
+        log(`bench: real apps: ${(error as Error).message}`);
+        notes.push(`Real Vite/Next.js apps not measured: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+
     const markdown = renderMarkdown({
       date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
       environment: versions(env.docker, nginxBin, caddyBin),
       exec,
       create,
+      frameworks,
       proxy: proxyRows,
       pageLoad,
       pageModules: PAGE_MODULES,

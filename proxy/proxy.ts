@@ -8,6 +8,7 @@ import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
 import type { ProxyLog } from './log.js';
 import { describePortHolder } from './port-holder.js';
+import { portsToOpen } from './port-policy.js';
 import { createDashboard } from './dashboard/dashboard.js';
 import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
@@ -96,7 +97,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // HTTPS and h2 on every port (proxy/tls/); plain HTTP only if dual's CA cannot be made.
   const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: headersTimeoutMs, log });
   const pinned = () => options.ports ?? settings.ports;
-  const wantedPorts = () => withHttps443(pinned() ?? table.declaredPorts(), settings.https443);
+  const wantedPorts = () => withHttps443(pinned() ?? declaredPorts(), settings.https443);
   /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
   const failedPorts = new Map<string, { port: number; code: string; message: string }>();
   const createServer = () => {
@@ -127,6 +128,17 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   function mode(): UpstreamMode {
     return chooseUpstreamMode(options.upstream ?? settings.upstream, { platform: process.platform, dockerDesktop, bridgeReachable });
   }
+
+  /** Ports from labels, without the privileged ones (logged once each; see port-policy.ts). */
+  const refusedLogged = new Set<number>();
+  const declaredPorts = () => {
+    const { open, refused } = portsToOpen(table.declaredPorts());
+    for (const port of refused.filter((p) => !refusedLogged.has(p))) {
+      refusedLogged.add(port);
+      log.warn(`not listening on port ${port}, which a workspace declares: ports below 1024 are opened only when pinned with proxy.ports or --port`);
+    }
+    return open;
+  };
 
   let lastPorts = '';
   const reconcile = () =>

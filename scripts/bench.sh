@@ -3,8 +3,8 @@
 # the table in BENCHMARKS.md. Needs a Docker engine (found or started like the tests do),
 # the offline test images, wrk and curl; nginx and caddy are optional (their columns are left
 # empty); Chromium and certutil for the dev-page load rows.
-# Everything the run creates is labelled dual.repo=$BENCH_REPO and removed at exit, even
-# when the run fails or is interrupted.
+# Everything the run creates is labelled dual.repo=$BENCH_REPO (or $BENCH_REPO-vite/-next)
+# and dual.home=$BENCH_TMP/home, and removed at exit, even when the run fails or is interrupted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "bench: $*" >&2; }
@@ -51,10 +51,13 @@ cleanup() {
   [ -f "$BENCH_TMP/proxy.pid" ] && kill "$(cat "$BENCH_TMP/proxy.pid")" 2>/dev/null || true
   [ -f "$BENCH_TMP/nginx/nginx.pid" ] && kill "$(cat "$BENCH_TMP/nginx/nginx.pid")" 2>/dev/null || true
   [ -f "$BENCH_TMP/caddy/caddy.pid" ] && kill "$(cat "$BENCH_TMP/caddy/caddy.pid")" 2>/dev/null || true
-  ids=$("$DOCKER_CLI" ps -aq --filter "label=dual.repo=$BENCH_REPO" 2>/dev/null || true)
-  [ -n "$ids" ] && "$DOCKER_CLI" rm -fv $ids >/dev/null 2>&1 || true
-  vols=$("$DOCKER_CLI" volume ls -q --filter "label=dual.repo=$BENCH_REPO" 2>/dev/null || true)
-  [ -n "$vols" ] && "$DOCKER_CLI" volume rm -f $vols >/dev/null 2>&1 || true
+  # By repo (the bench fixture) and by DUAL_HOME (the real apps' repos are named after it).
+  for label in "dual.repo=$BENCH_REPO" "dual.home=$BENCH_TMP/home"; do
+    ids=$("$DOCKER_CLI" ps -aq --filter "label=$label" 2>/dev/null || true)
+    [ -n "$ids" ] && "$DOCKER_CLI" rm -fv $ids >/dev/null 2>&1 || true
+    vols=$("$DOCKER_CLI" volume ls -q --filter "label=$label" 2>/dev/null || true)
+    [ -n "$vols" ] && "$DOCKER_CLI" volume rm -f $vols >/dev/null 2>&1 || true
+  done
   rm -rf "$BENCH_TMP"
 }
 trap cleanup EXIT
