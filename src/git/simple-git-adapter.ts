@@ -147,7 +147,7 @@ export class SimpleGitAdapter implements Git {
     const git = this.at(worktree);
     const [log, status] = await Promise.all([
       git.raw(['--no-optional-locks', 'log', '-1', '--format=%h%x00%ct%x00%s']).catch(() => ''),
-      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
+      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--ignore-submodules=all']),
     ]);
     const [sha, time, ...subject] = log.split('\0');
     const head = sha ? { sha, subject: subject.join('\0'), committedAt: Number(time) } : undefined;

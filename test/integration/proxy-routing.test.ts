@@ -217,7 +217,15 @@ describe('following Docker', () => {
     await waitFor(() => proxy.upstreamMode() === 'published', 30_000, 'published mode');
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop via published port')).name).toBe('desktop');
     const portsBefore = await publishedPort(ws.containerId, port);
-    await docker.request('POST', `/containers/${ws.containerId}/restart?t=0`);
+    await docker.request('POST', `/containers/${ws.containerId}/stop?t=0`);
+    // The old host port is taken (through the engine, so its allocator knows) while the
+    // workspace is down: the restarted one certainly gets another.
+    const squatter = await createSquatter('bridge', { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: portsBefore }] });
+    try {
+      await startContainer(docker, ws.containerId);
+    } finally {
+      await docker.request('DELETE', `/containers/${squatter}?force=1`).catch(() => undefined);
+    }
     const portsAfter = await publishedPort(ws.containerId, port);
     expect(portsAfter).not.toBe(portsBefore);
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop on its new host port')).name).toBe('desktop');
@@ -241,14 +249,15 @@ async function removeTestNetwork(network: string): Promise<void> {
   await docker.request('DELETE', `/networks/${network}`).catch(() => undefined);
 }
 
-/** A plain container on `network` (no dual labels: the proxy ignores it); the sandbox's network removal takes it. */
-async function createSquatter(network: string): Promise<string> {
+/** A plain container on `network` (no dual labels: the proxy ignores it), holding an address or host ports; its caller removes it. */
+async function createSquatter(network: string, portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {}): Promise<string> {
   const created = await docker.request<{ Id: string }>('POST', '/containers/create', {
     Image: 'dual-test/busybox',
     Cmd: ['sleep', '3600'],
     Labels: { 'dual.test': sandbox.tag },
     StopSignal: 'SIGKILL',
-    HostConfig: { NetworkMode: network },
+    ExposedPorts: Object.fromEntries(Object.keys(portBindings).map((k) => [k, {}])),
+    HostConfig: { NetworkMode: network, PortBindings: portBindings },
   });
   await startContainer(docker, created.Id);
   return created.Id;
