@@ -18,6 +18,7 @@ describe('workspace status', () => {
     expect(workspaceStatus({ containerState: 'exited', portsAnswer: [false] })).toBe('stopped');
     expect(workspaceStatus({ containerState: 'created', portsAnswer: [] })).toBe('stopped');
     expect(workspaceStatus({ containerState: 'paused', portsAnswer: [true] })).toBe('paused');
+    expect(workspaceStatus({ containerState: 'running', portsAnswer: [false], setupRunning: true })).toBe('setting-up');
   });
 
   it('has a label and a sentence for every state', () => {
