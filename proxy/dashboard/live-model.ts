@@ -88,7 +88,7 @@ export class LiveModel {
       health: this.health,
       git: this.gitFacts,
       usage: this.usage,
-      markers: (containerId) => readMarkers(this.deps.stateDir, containerId),
+      markers: (containerId, workspaceId) => readMarkers(this.deps.stateDir, containerId, workspaceId),
     });
   }
 

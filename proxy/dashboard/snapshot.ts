@@ -50,7 +50,7 @@ export interface SnapshotFacts {
   git: ReadonlyMap<string, WorktreeSummary>;
   /** container id -> usage (running containers only). */
   usage: ReadonlyMap<string, Usage>;
-  markers(containerId: string): MarkerFacts;
+  markers(containerId: string, workspaceId: string): MarkerFacts;
 }
 
 export function healthKey(containerId: string, port: number): string {
@@ -68,7 +68,7 @@ function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): Dashboard
     const answers = running ? facts.health.get(healthKey(main.containerId, port)) : undefined;
     return { port, url: workspaceUrl(view.id, port), answers: answers ?? null };
   });
-  const markers = facts.markers(main.containerId);
+  const markers = facts.markers(main.containerId, view.id);
   const status = workspaceStatus({
     containerState: main.state,
     portsAnswer: ports.map((p) => (running ? (p.answers ?? undefined) : false)),
