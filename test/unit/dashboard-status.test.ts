@@ -61,9 +61,14 @@ describe('dashboard snapshot', () => {
     expect(ws).toMatchObject({ status: 'stopped', cpuPercent: null, ports: [{ answers: null }, { answers: null }] });
   });
 
-  it('reads setup failure and its exit code from the markers', () => {
-    const view = { id: 'shop-main', main: record({}), attached: [] };
-    const [ws] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
-    expect(ws).toMatchObject({ status: 'setup-failed', setupExitCode: 3, statusLabel: 'setup failed' });
+  it('reads setup failure and its exit code, and setup in progress, for a container that runs setup', () => {
+    const view = { id: 'shop-main', main: record({ hasSetup: true }), attached: [] };
+    const [failed] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
+    expect(failed).toMatchObject({ status: 'setup-failed', setupExitCode: 3, statusLabel: 'setup failed' });
+    const [running] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupUnfinished: true }) })).workspaces;
+    expect(running).toMatchObject({ status: 'setting-up', statusLabel: 'setting up' });
+    // Without setup there is no record to wait for: the ports decide.
+    const [plain] = buildSnapshot([{ ...view, main: record({}) }], [], facts({ markers: () => ({ sleeping: false, setupUnfinished: true }) })).workspaces;
+    expect(plain?.status).toBe('partly-serving');
   });
 });
