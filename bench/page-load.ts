@@ -19,6 +19,8 @@ export interface PageLoadRow {
 }
 
 export const PAGE_ROUNDS = 7;
+/** Loads abandoned on a network change are repeated; on a machine busy starting containers that is often. */
+const MAX_ATTEMPTS = 30;
 
 /**
  * Loads of an unbundled page (test/fixtures/module-app: `/`, main.js and MODULES small ES
@@ -50,7 +52,7 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
         await page.goto(path.url, { waitUntil: 'load' });
         // Chromium drops requests in flight when a network interface comes or goes (a container
         // started by anyone on this machine): that sample says nothing about the path; load again.
-        if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < 5) return loadOnce(path, attempt + 1);
+        if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);
         const result = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
