@@ -21,7 +21,9 @@ async function namesWith(kind: 'containers' | 'volumes', label: string): Promise
 }
 
 beforeAll(async () => {
-  makeRepo(sandbox.path('p'), { '.dual.json': BRANCH_PAGE_CONFIG }, { gone: {}, kept: {} });
+  // node_modules in a volume (the default where host and engine differ) so there are volumes to orphan.
+  const config = JSON.stringify({ ...JSON.parse(BRANCH_PAGE_CONFIG), volumes: ['node_modules'] });
+  makeRepo(sandbox.path('p'), { '.dual.json': config }, { gone: {}, kept: {} });
   await dualOk(['add', sandbox.path('p'), '--name', repo], { env });
   for (const branch of ['gone', 'kept']) await dualOk(['create', repo, branch], { env });
   await dualOk(['attach', `${repo}-gone`, 'db', '--image', 'dual-test/busybox', '-v', '/data', '--', 'sleep', 'infinity'], { env });
