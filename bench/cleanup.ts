@@ -15,13 +15,18 @@ export async function removeLabelled(repo: string): Promise<number> {
   }
 }
 
-/** The container's address on the default bridge: the "direct" path, what any proxy dials. */
+/** The container's address on its network (the workspace's own, or the default bridge): the "direct" path, what any proxy dials. */
 export async function bridgeIp(containerName: string): Promise<string> {
   const docker = new LeanDockerClient();
   try {
-    const c = await docker.request<{ NetworkSettings: { IPAddress: string } }>('GET', `/containers/${containerName}/json`);
-    if (!c.NetworkSettings.IPAddress) throw new Error(`${containerName} has no bridge IP`);
-    return c.NetworkSettings.IPAddress;
+    const c = await docker.request<{ NetworkSettings: { IPAddress?: string; Networks?: Record<string, { IPAddress?: string }> | null } }>(
+      'GET',
+      `/containers/${containerName}/json`,
+    );
+    // On a user-defined network the top-level IPAddress is empty.
+    const ip = c.NetworkSettings.IPAddress || Object.values(c.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+    if (!ip) throw new Error(`${containerName} has no bridge IP`);
+    return ip;
   } finally {
     docker.close();
   }
