@@ -8,6 +8,7 @@ import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
 import type { ProxyLog } from './log.js';
 import { describePortHolder } from './port-holder.js';
+import { portsToOpen } from './port-policy.js';
 import { createDashboard } from './dashboard/dashboard.js';
 import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
@@ -124,9 +125,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return chooseUpstreamMode(options.upstream ?? settings.upstream, { platform: process.platform, dockerDesktop, bridgeReachable });
   }
 
+  /** Ports from labels, without the privileged ones (logged once each; see port-policy.ts). */
+  const refusedLogged = new Set<number>();
+  const declaredPorts = () => {
+    const { open, refused } = portsToOpen(table.declaredPorts());
+    for (const port of refused.filter((p) => !refusedLogged.has(p))) {
+      refusedLogged.add(port);
+      log.warn(`not listening on port ${port}, which a workspace declares: ports below 1024 are opened only when pinned with proxy.ports or --port`);
+    }
+    return open;
+  };
+
   let lastPorts = '';
   const reconcile = () =>
-    listeners.reconcile(pinned() ?? table.declaredPorts()).then(() => {
+    listeners.reconcile(pinned() ?? declaredPorts()).then(() => {
       const ports = listeners.ports();
       if (ports.join() !== lastPorts) {
         lastPorts = ports.join();
@@ -202,7 +214,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         try {
           checkBind(next.bind, options.allowRemote ?? false);
           binds = next.bind;
-          void listeners.rebind(binds, pinned() ?? table.declaredPorts());
+          void listeners.rebind(binds, pinned() ?? declaredPorts());
           return;
         } catch (error) {
           log.error(`ignoring proxy.bind from ${paths.config}: ${(error as Error).message}`);

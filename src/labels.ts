@@ -25,6 +25,11 @@ export const LABEL = {
   network: 'dual.network',
   /** The container-shaping `.dual.json` settings it was made with (see workspaces/config-drift.ts). */
   config: 'dual.config',
+  /**
+   * Present on workspace containers whose main process is dual's entry script (setup, then
+   * start; workspaces/entry.ts); its value is the script's protocol version.
+   */
+  entry: 'dual.entry',
 } as const;
 
 /**

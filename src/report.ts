@@ -1,3 +1,4 @@
+import { dualHome, homeWriteError } from './config/home.js';
 import { isDualError } from './errors.js';
 
 /** Set by --verbose anywhere on the command line (read once, before parsing). */
@@ -16,7 +17,8 @@ export function printJson(value: unknown): void {
  * The one place errors become output: a single line (no stack unless --verbose) and an
  * exit code. DualErrors carry their own code; anything else is a bug or an engine error.
  */
-export function reportError(error: unknown, fallbackCode = 1): number {
+export function reportError(raw: unknown, fallbackCode = 1): number {
+  const error = homeWriteError(raw, dualHome()) ?? raw;
   if (isDualError(error)) {
     process.stderr.write(`dual: ${error.message}\n`);
     if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -4,7 +4,9 @@ import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
 import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
 import { VERSION } from '../src/version.js';
+import { SETUP_STATE_MOUNT, setupStateDir } from '../src/setup-state.js';
 import { configLabel } from './config-drift.js';
+import { entryCommand, ENTRY_PROTOCOL } from './entry.js';
 import { gitViewBinds, type GitLayout } from './git-view.js';
 import type { HostShares } from './host-shares.js';
 
@@ -28,9 +30,6 @@ export interface HostUser {
 /** Seconds Docker waits after SIGTERM before SIGKILL; the init process makes SIGTERM effective. */
 export const STOP_TIMEOUT_SECONDS = 3;
 
-/** Idle main process when `.dual.json` has no `start`: exec needs a running container. */
-export const IDLE_COMMAND = ['sleep', 'infinity'];
-
 export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): Record<string, string> {
   const labels: Record<string, string> = {
     [LABEL.workspace]: identity.id,
@@ -42,6 +41,7 @@ export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): 
     [LABEL.home]: identity.home,
   };
   labels[LABEL.config] = configLabel(config);
+  labels[LABEL.entry] = ENTRY_PROTOCOL;
   if (config.hostHeader === 'localhost') labels[LABEL.hostRewrite] = 'localhost';
   return labels;
 }
@@ -72,6 +72,8 @@ export function workspaceContainerSpec(
 ): ContainerSpec {
   const binds: ContainerSpec['binds'] = gitViewBinds(identity.worktree, identity.git);
   binds.push(...shares.binds);
+  // Where the entry script records setup's progress; this workspace's directory only.
+  binds.push({ source: setupStateDir(identity.home, identity.id), target: SETUP_STATE_MOUNT });
   const env: Record<string, string> = {
     DUAL_WORKSPACE: identity.id,
     DUAL_REPO: identity.repo,
@@ -80,17 +82,19 @@ export function workspaceContainerSpec(
   // A uid with no passwd entry gets HOME=/ (not writable): give tools a writable home.
   if (user.uid !== 0) env.HOME = '/tmp';
   Object.assign(env, shares.env, config.env);
+  const volumes = workspaceVolumes(identity, config);
   return {
     name: containerName(identity.id),
     image,
-    cmd: config.start ? ['sh', '-c', config.start] : IDLE_COMMAND,
+    // Setup, then start, in one main process (see entry.ts).
+    cmd: entryCommand(config, volumes.map((v) => v.target)),
     hostname: identity.id,
     user: user.uid === 0 ? undefined : `${user.uid}:${user.gid}`,
     workingDir: identity.worktree,
     env,
     labels: workspaceLabels(identity, config),
     binds,
-    volumes: workspaceVolumes(identity, config).map(({ name, target }) => ({ name, target })),
+    volumes: volumes.map(({ name, target }) => ({ name, target })),
     publishLoopback: config.ports,
     networkMode: WORKSPACE_NETWORK,
     init: true,

@@ -1,23 +1,25 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
-import { shellCommand } from '../src/shell-quote.js';
 import type { Context } from '../src/wiring.js';
-import { workspaceContainerSpec, workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
+import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
-import { changedKeys, driftWarning } from './config-drift.js';
-import { runInContainer } from './exec/run-in-container.js';
+import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
 import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
 import { hostShares } from './host-shares.js';
+import { giveVolumesToUser, hostUser } from './host-user.js';
 import { ensureImage } from './image.js';
 import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
+import { DEFAULT_PORT_TIMEOUT_SECONDS } from './port-wait.js';
+import { recreateIfChanged } from './recreate.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
-import { runSetup, setupDone } from './setup.js';
+import { removeSetupState, resetSetupState } from './setup.js';
+import { undoWorktree } from './undo-worktree.js';
 import { workspaceUrls } from './workspace.js';
 import { urlScheme } from '../src/tls/trust-record.js';
 
@@ -27,6 +29,8 @@ export interface CreateOptions {
   image?: string;
   /** Start point for a new branch (default: the repo's HEAD). */
   from?: string;
+  /** Seconds to wait for every port to answer after start (default 120; 0 = do not wait). */
+  portTimeoutSeconds?: number;
 }
 
 export interface CreateResult {
@@ -41,14 +45,13 @@ export interface CreateResult {
   config: DualJson;
 }
 
-export function hostUser(): HostUser {
-  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-}
-
 /**
- * `dual create <repo> <branch>`: worktree + container, started, set up. Idempotent: run
- * again, it starts an existing workspace and retries a setup that failed. Any failure before
- * setup rolls back everything this run made (worktree, branch it created, volumes, container).
+ * `dual create <repo> <branch>`: worktree + container; the container's main process runs
+ * setup (streamed here), then start; create returns once every port answers. Idempotent:
+ * run again, it starts an existing workspace, reruns a setup that failed, and recreates the
+ * container when its `.dual.json` changed. A failure before the container runs rolls back
+ * everything this run made (worktree, branch it created, volumes, container); from then on
+ * the workspace is kept (a failed setup shows in `dual list`, and create again retries it).
  */
 export async function createWorkspace(ctx: Context, options: CreateOptions): Promise<CreateResult> {
   const repo = getRepo(ctx, options.repo);
@@ -69,10 +72,27 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
       if (holder.repo !== repo.name || holder.branch !== options.branch) {
         throw collision(id, `repo '${holder.repo}' branch '${holder.branch}'`);
       }
-      return resumeExisting(ctx, existing.id, existing.labels, repo.name, options.branch, id);
+      const worktree = existing.labels[LABEL.worktree] ?? '';
+      if (!existsSync(worktree) && worktree.startsWith(join(ctx.paths.worktrees, repo.name) + '/')) {
+        // Deleted by hand: the container's mounts point at a folder that is gone, and its
+        // .dual.json is the branch's, so worktree and container are made again from the branch.
+        ctx.log(`dual: the worktree ${worktree} was deleted; making it again from branch '${options.branch}' with a new container (volumes are kept)`);
+        await removeContainers(ctx, id);
+        await ctx.git.pruneWorktrees(repo.path);
+        return createFresh(ctx, repo, options, id);
+      }
+      return resumeExisting(ctx, existing.id, existing.labels, repo, options.branch, id, options);
     }
     return createFresh(ctx, repo, options, id);
   });
+}
+
+/** The workspace's containers, attached ones first (they live in its network namespace); volumes stay. */
+async function removeContainers(ctx: Context, id: string): Promise<void> {
+  const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
+  containers.sort((a, b) => Number(LABEL.attached in b.labels) - Number(LABEL.attached in a.labels));
+  // The setup state goes with them: createFresh makes it anew.
+  for (const c of containers) await ctx.docker.removeContainer(c.id);
 }
 
 function collision(id: string, holder: string): DualError {
@@ -83,20 +103,30 @@ async function resumeExisting(
   ctx: Context,
   containerId: string,
   labels: Record<string, string>,
-  repo: string,
+  repo: { name: string; path: string },
   branch: string,
   id: string,
+  options: CreateOptions,
 ): Promise<CreateResult> {
   const worktree = labels[LABEL.worktree] ?? '';
   const config = loadDualJson(worktree);
-  const drift = changedKeys(labels, config);
-  if (drift.length > 0) ctx.log(driftWarning(id, repo, branch, drift));
-  await ctx.docker.startContainer(containerId);
-  await startDeclaredAttached(ctx, { id, repo, branch, worktree, containerId }, config);
-  const needsSetup = config.setup !== undefined && !setupDone(ctx, containerId);
-  if (needsSetup) await runSetup(ctx, { id, repo, branch, worktree, containerId }, config.setup!);
-  else ctx.log(`dual: workspace ${id} already exists; started it`);
-  return { id, repo, branch, worktree, containerId, urls: workspaceUrls(id, config.ports, urlScheme(ctx.paths.home)), existed: true, config };
+  let ws = { id, repo: repo.name, branch, worktree, containerId };
+  const recreated = await recreateIfChanged(ctx, ws, config, { force: false, image: options.image });
+  const ready = readyOptions(options);
+  if (recreated) {
+    ws = { ...ws, containerId: recreated };
+    await awaitReady(ctx, ws, config, ready, 'runs');
+  } else {
+    ctx.log(`dual: workspace ${id} already exists; starting it`);
+    await startAndAwait(ctx, ws, config, ready);
+    await startDeclaredAttached(ctx, ws, config);
+  }
+  const urls = workspaceUrls(id, config.ports, urlScheme(ctx.paths.home));
+  return { id, repo: repo.name, branch, worktree, containerId: ws.containerId, urls, existed: true, config };
+}
+
+function readyOptions(options: CreateOptions, interrupted?: () => boolean): ReadyOptions {
+  return { portTimeoutMs: (options.portTimeoutSeconds ?? DEFAULT_PORT_TIMEOUT_SECONDS) * 1000, interrupted };
 }
 
 async function createFresh(
@@ -106,11 +136,12 @@ async function createFresh(
   id: string,
 ): Promise<CreateResult> {
   const rollback = new Rollback();
+  let complete = false;
   // Ctrl-C mid-create: let the current step finish, then undo everything (no half-made workspace).
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
-    ctx.log('dual: interrupted; undoing what this create made');
+    if (!complete) ctx.log('dual: interrupted; undoing what this create made');
   };
   const checkpoint = () => {
     if (interrupted) throw new DualError('create interrupted; undid what it made', 130);
@@ -140,14 +171,21 @@ async function createFresh(
       rollback.add(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
     }
     const user = hostUser();
+    resetSetupState(ctx, id);
+    rollback.add('setup state', async () => removeSetupState(ctx, id));
     const shares = hostShares(ctx.paths, config, ctx.log);
     const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, user, shares));
     rollback.add(`container ${containerName(id)}`, () => ctx.docker.removeContainer(containerId));
     checkpoint();
     await ctx.docker.startContainer(containerId);
+    // The entry script waits (bounded) until it may write the volumes before setup runs.
+    await giveVolumesToUser(ctx, containerId, identity, config, user);
     checkpoint();
-    if (user.uid !== 0) await giveVolumesToUser(ctx, containerId, identity, config, user);
     await startDeclaredAttached(ctx, { ...identity, containerId }, config);
+    checkpoint();
+    // From here on the workspace is complete and kept: setup and start go on in the container.
+    complete = true;
+    await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, () => interrupted), 'runs');
     const result: CreateResult = {
       id,
       repo: repo.name,
@@ -158,11 +196,9 @@ async function createFresh(
       existed: false,
       config,
     };
-    // From here on the workspace is complete; a failing setup keeps it (retry with create).
-    if (config.setup) await runSetup(ctx, { ...identity, containerId }, config.setup);
     return result;
   } catch (error) {
-    if (!(error instanceof DualError && /^setup failed/.test(error.message))) await rollback.run(ctx.log);
+    if (!complete) await rollback.run(ctx.log);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -193,35 +229,7 @@ async function ensureWorktree(
     mkdirSync(join(ctx.paths.worktrees, repo.name), { recursive: true });
     await ctx.git.addWorktree(repo.path, path, branch, source);
     const createdHead = source.kind === 'local' ? undefined : await ctx.git.branchHead(repo.path, branch);
-    rollback.add(`worktree ${path}`, async () => {
-      // Files may have been written into the new worktree while this create ran (an editor,
-      // an agent, a long pull): such a worktree is kept, with its branch, never deleted.
-      const changed = [...(await ctx.git.uncommittedChanges(path)).map((l) => l.slice(3)), ...(await ctx.git.ignoredFiles(path))];
-      if (changed.length > 0) {
-        const files = changed.slice(0, 3).join(', ') + (changed.length > 3 ? ` and ${changed.length - 3} more` : '');
-        ctx.log(
-          `dual: kept worktree ${path}: it holds changes made while this create ran (${files}); once they are safe, remove it with: ${shellCommand(['git', '-C', repo.path, 'worktree', 'remove', '--force', path])}`,
-        );
-        return;
-      }
-      await ctx.git.removeWorktree(repo.path, path);
-      // Only a branch this run created, and only while it has not moved.
-      if (createdHead && (await ctx.git.branchHead(repo.path, branch)) === createdHead) {
-        await ctx.git.deleteBranch(repo.path, branch);
-      }
-    });
+    rollback.add(`worktree ${path}`, () => undoWorktree(ctx, repo.path, path, branch, createdHead));
     return realpathSync(path);
   });
-}
-
-/** Named volumes start owned by root; hand them to the host user so `npm ci` can write node_modules. */
-async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: DualJson, user: HostUser): Promise<void> {
-  const targets = workspaceVolumes(identity, config).map((v) => v.target);
-  if (targets.length === 0) return;
-  const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
-    workingDir: '/',
-    user: '0',
-    output: process.stderr,
-  });
-  if (code !== 0) ctx.log(`dual: warning: could not chown ${targets.join(' ')} to ${user.uid}:${user.gid} (exit ${code})`);
 }

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSettings } from '../src/config/settings.js';
 import { DualError } from '../src/errors.js';
@@ -9,6 +9,7 @@ import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
 import { DEFAULT_REGENERABLE, isRegenerable } from './regenerable.js';
 import { getRepo } from './repos.js';
+import { removeSetupState } from './setup.js';
 
 export interface DestroyResult {
   id: string;
@@ -35,7 +36,7 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     for (const c of containers) await ctx.docker.removeContainer(c.id);
     const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
-    for (const c of containers) rmSync(join(ctx.paths.state, 'setup-done', c.id), { force: true });
+    removeSetupState(ctx, id);
     removeGitView(ctx.paths.state, id);
 
     let removedWorktree: string | undefined;

@@ -1,16 +1,20 @@
 import { loadDualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import type { Context } from '../src/wiring.js';
-import { reviveAttached, stopAllAttached } from './attached/revive.js';
-import { changedKeys, driftWarning } from './config-drift.js';
+import { stopAllAttached } from './attached/revive.js';
+import { awaitReady, restartAndAwait, startAndAwait, type ReadyOptions } from './bring-up.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { findWorkspace } from './list.js';
+import { withLock } from './locks.js';
+import { recreateIfChanged } from './recreate.js';
 import type { Workspace } from './workspace.js';
 
 /**
- * Start, stop and restart a workspace. Its attached containers follow it: they share its
- * network namespace, so they are stopped before it stops and (re)started after it starts,
- * joining the new namespace (a joined container keeps a dead one otherwise).
+ * Start, stop, restart and recreate a workspace. Its attached containers follow it: they
+ * share its network namespace, so they are stopped before it stops and (re)started after it
+ * starts, joining the new namespace (a joined container keeps a dead one otherwise).
+ * start/restart apply a changed `.dual.json` by recreating the container; all three wait
+ * for setup and for the ports to answer, like `dual create`.
  */
 async function withContainer(ctx: Context, id: string): Promise<Workspace & { containerId: string }> {
   const ws = await findWorkspace(ctx, id);
@@ -21,23 +25,32 @@ async function withContainer(ctx: Context, id: string): Promise<Workspace & { co
   return ws as Workspace & { containerId: string };
 }
 
-/** A `.dual.json` edited since the container was made is worth a warning, never a failure. */
-async function warnOnConfigDrift(ctx: Context, ws: Workspace & { containerId: string }): Promise<void> {
-  try {
-    const details = await ctx.docker.inspectContainer(ws.containerId);
-    const keys = details ? changedKeys(details.labels, loadDualJson(ws.worktree)) : [];
-    if (keys.length > 0) ctx.log(driftWarning(ws.id, ws.repo, ws.branch, keys));
-  } catch (error) {
-    ctx.log(`dual: warning: ${(error as Error).message}`);
-  }
+type Bring = 'start' | 'restart' | 'recreate';
+
+async function bringUp(ctx: Context, id: string, how: Bring, ready: ReadyOptions): Promise<Workspace> {
+  await ctx.docker.ping();
+  return withLock(ctx.paths.locks, `ws-${id}`, async () => {
+    const ws = await withContainer(ctx, id);
+    const config = loadDualJson(ws.worktree);
+    const recreated = await recreateIfChanged(ctx, ws, config, { force: how === 'recreate' });
+    if (recreated) await awaitReady(ctx, { ...ws, containerId: recreated }, config, ready, 'runs');
+    else if (how === 'restart') await restartAndAwait(ctx, ws, config, ready);
+    else await startAndAwait(ctx, ws, config, ready);
+    return { ...ws, containerId: recreated ?? ws.containerId, state: 'running', running: true };
+  });
 }
 
-export async function startWorkspace(ctx: Context, id: string): Promise<Workspace> {
-  const ws = await withContainer(ctx, id);
-  await warnOnConfigDrift(ctx, ws);
-  await ctx.docker.startContainer(ws.containerId);
-  await reviveAttached(ctx, ws);
-  return { ...ws, state: 'running', running: true };
+export function startWorkspace(ctx: Context, id: string, ready: ReadyOptions): Promise<Workspace> {
+  return bringUp(ctx, id, 'start', ready);
+}
+
+export function restartWorkspace(ctx: Context, id: string, ready: ReadyOptions): Promise<Workspace> {
+  return bringUp(ctx, id, 'restart', ready);
+}
+
+/** `dual recreate`: a new container from the current `.dual.json`, whether or not it changed. */
+export function recreateWorkspace(ctx: Context, id: string, ready: ReadyOptions): Promise<Workspace> {
+  return bringUp(ctx, id, 'recreate', ready);
 }
 
 export async function stopWorkspace(ctx: Context, id: string): Promise<Workspace> {
@@ -45,13 +58,4 @@ export async function stopWorkspace(ctx: Context, id: string): Promise<Workspace
   await stopAllAttached(ctx, ws.id);
   await ctx.docker.stopContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
   return { ...ws, state: 'exited', running: false };
-}
-
-export async function restartWorkspace(ctx: Context, id: string): Promise<Workspace> {
-  const ws = await withContainer(ctx, id);
-  await warnOnConfigDrift(ctx, ws);
-  await stopAllAttached(ctx, ws.id);
-  await ctx.docker.restartContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
-  await reviveAttached(ctx, ws);
-  return { ...ws, state: 'running', running: true };
 }

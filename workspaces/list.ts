@@ -1,25 +1,34 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ContainerSummary } from '../src/docker/engine.js';
 import { DualError } from '../src/errors.js';
 import { homeFilters, LABEL } from '../src/labels.js';
 import { containerName, workspaceId } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
+import { urlScheme } from '../src/tls/trust-record.js';
 import { listRepos } from './repos.js';
-import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './workspace.js';
+import { probePorts } from './port-probe.js';
+import { setupState } from './setup.js';
+import { isWorkspaceContainer, workspaceFromLabels, workspaceUrl, type Workspace } from './workspace.js';
+import { containerHasSetup, describeState, setupSummary } from './workspace-state.js';
 
 /**
  * Every workspace: one per labelled container, plus worktrees dual made whose container has
  * gone (shown as 'container missing'). A container whose worktree is gone shows as
  * 'worktree missing'. Nothing is read from a list of dual's own.
  */
-export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
+export async function listWorkspaces(ctx: Context, options: { probe?: boolean } = {}): Promise<Workspace[]> {
   const containers = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
-  const workspaces = containers
-    .filter((c) => isWorkspaceContainer(c.labels))
-    .map((c) => {
-      const ws = workspaceFromLabels(c.labels, c);
-      return existsSync(ws.worktree) ? ws : { ...ws, state: 'worktree missing', running: false };
-    });
+  const scheme = options.probe ? urlScheme(ctx.paths.home) : 'http';
+  const workspaces = await Promise.all(
+    containers
+      .filter((c) => isWorkspaceContainer(c.labels))
+      .map(async (c) => {
+        const ws = workspaceFromLabels(c.labels, c);
+        if (!existsSync(ws.worktree)) return { ...ws, state: 'worktree missing', running: false };
+        return options.probe ? withServingState(ctx, ws, c, scheme) : ws;
+      }),
+  );
   const known = new Set(workspaces.map((w) => w.worktree));
   for (const repo of listRepos(ctx)) {
     const root = join(ctx.paths.worktrees, repo.name);
@@ -45,6 +54,25 @@ export async function listWorkspaces(ctx: Context): Promise<Workspace[]> {
     }
   }
   return workspaces.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Adds what "running" means for a dev server: the entry script's setup record, and a short
+ * TCP probe of every declared port (all workspaces in parallel; see port-probe.ts).
+ */
+async function withServingState(ctx: Context, ws: Workspace, container: ContainerSummary, scheme: 'http' | 'https'): Promise<Workspace> {
+  const hasSetup = containerHasSetup(container.labels);
+  const setup = hasSetup ? setupState(ctx, ws.id) : ({ kind: 'ok' } as const);
+  const probe = ws.running && (!hasSetup || setup.kind === 'ok');
+  const ports = probe
+    ? await probePorts(ctx, { containerId: container.id, ipAddress: container.ipAddress }, ws.ports)
+    : ws.ports.map((port) => ({ port, listening: false }));
+  return {
+    ...ws,
+    state: describeState({ container: container.state, hasSetup, setup, ports: probe ? ports : undefined }),
+    setup: setupSummary(hasSetup, setup),
+    endpoints: ports.map((p) => ({ port: p.port, url: workspaceUrl(ws.id, p.port, scheme), listening: p.listening })),
+  };
 }
 
 /** A workspace by id, including ones whose container is missing. */

@@ -23,6 +23,8 @@ export async function withLock<T>(locksDir: string, name: string, work: () => Pr
       realpath: false,
     });
   } catch (error) {
+    // A home that cannot be written is not a busy lock (src/report.ts names the home).
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     throw new DualError(`another dual process holds ${name} for too long (${(error as Error).message}); try again`);
   }
   try {

@@ -1,38 +1,132 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { DualError } from '../src/errors.js';
+import { readSetupState, SETUP_STATE_FILE, setupStateDir, type SetupState } from '../src/setup-state.js';
 import type { Context } from '../src/wiring.js';
-import { runInContainer } from './exec/run-in-container.js';
+import { SETUP_END_MARKERS } from './entry.js';
 
 /**
- * `setup` (e.g. `npm ci`) runs once per container. Completion is recorded per container id,
- * so a recreated container runs it again and a failed one is retried by `dual create`.
+ * `setup` runs inside the container's main process (entry.ts), before `start`. This side
+ * prepares the state directory the entry script writes to, and follows a setup run: its
+ * output streamed from the container's log, its outcome read from the state file.
  */
-function markerPath(ctx: Context, containerId: string): string {
-  return join(ctx.paths.state, 'setup-done', containerId);
+
+/** A fresh, empty state directory for a container about to be made (nothing stale can be read as "ok"). */
+export function resetSetupState(ctx: Context, id: string): string {
+  const dir = setupStateDir(ctx.paths.home, id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
-export function setupDone(ctx: Context, containerId: string): boolean {
-  return existsSync(markerPath(ctx, containerId));
+/** Forget the last outcome so the next start of the container runs setup again (and a stale "failed" is not read). */
+export function clearSetupOutcome(ctx: Context, id: string): void {
+  // rmSync removes a symlink planted there, never its target.
+  rmSync(join(setupStateDir(ctx.paths.home, id), SETUP_STATE_FILE), { force: true });
 }
 
-export async function runSetup(
-  ctx: Context,
-  workspace: { id: string; repo: string; branch: string; worktree: string; containerId: string },
-  setup: string,
-): Promise<void> {
-  ctx.log(`dual: running setup in ${workspace.id}: ${setup}`);
-  // Output goes to stderr: stdout is reserved for create's result (id and URLs).
-  const code = await runInContainer(ctx.engine, workspace.containerId, ['sh', '-c', setup], {
-    workingDir: workspace.worktree,
-    output: process.stderr,
-  });
-  if (code !== 0) {
-    throw new DualError(
-      `setup failed with exit code ${code}; the workspace is kept: fix it and run \`dual create ${workspace.repo} ${workspace.branch}\` again to retry setup, or \`dual destroy ${workspace.id}\``,
-      code,
-    );
+export function setupState(ctx: Context, id: string): SetupState {
+  return readSetupState(setupStateDir(ctx.paths.home, id));
+}
+
+export function removeSetupState(ctx: Context, id: string): void {
+  rmSync(setupStateDir(ctx.paths.home, id), { recursive: true, force: true });
+}
+
+export interface FollowOptions {
+  /** Container start time (Unix seconds): only this run's log lines are streamed. */
+  since: number;
+  /** Where setup's output goes (stderr: stdout is reserved for results). */
+  output: NodeJS.WritableStream;
+  /** Polled; true ends the wait with exit 130 (the container carries on). */
+  interrupted?: () => boolean;
+}
+
+/** How long a started container may take to record that setup began (it waits for volume ownership first). */
+const FIRST_RECORD_MS = 45_000;
+const POLL_MS = 250;
+
+/**
+ * Streams setup's output until the entry script records its outcome, then returns it
+ * ('ok' or 'failed'). Throws a DualError when the container stops during setup or never
+ * records anything.
+ */
+export async function followSetup(ctx: Context, ws: { id: string; containerId: string }, options: FollowOptions): Promise<SetupState> {
+  const sink = new MarkerWatch(options.output);
+  const abort = new AbortController();
+  const streaming = ctx.docker
+    .logs(ws.containerId, { follow: true, since: options.since, stdout: sink, stderr: sink, signal: abort.signal })
+    .catch(() => undefined);
+  const began = ctx.clock.now();
+  try {
+    for (let round = 0; ; round++) {
+      const state = setupState(ctx, ws.id);
+      if (state.kind === 'ok' || state.kind === 'failed') {
+        await sink.waitForEnd(5_000);
+        return state;
+      }
+      if (options.interrupted?.()) {
+        throw new DualError(`interrupted; setup goes on in the container: follow it with \`dual logs -f ${ws.id}\``, 130);
+      }
+      if (round % 4 === 0) {
+        const details = await ctx.docker.inspectContainer(ws.containerId);
+        if (!details?.running) {
+          throw new DualError(`the container of ${ws.id} stopped during setup; see \`dual logs ${ws.id}\`, then \`dual start ${ws.id}\` to run setup again`);
+        }
+      }
+      if (state.kind === 'pending' && ctx.clock.now() - began > FIRST_RECORD_MS) {
+        throw new DualError(
+          `the container of ${ws.id} did not record that setup began within ${FIRST_RECORD_MS / 1000} s (is ${setupStateDir(ctx.paths.home, ws.id)} writable by the container's user?); see \`dual logs ${ws.id}\``,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    abort.abort();
+    await streaming;
   }
-  mkdirSync(join(ctx.paths.state, 'setup-done'), { recursive: true });
-  writeFileSync(markerPath(ctx, workspace.containerId), `${new Date(ctx.clock.now()).toISOString()}\n`);
+}
+
+export function setupFailed(ws: { id: string; repo: string; branch: string }, exitCode: number): DualError {
+  return new DualError(
+    `setup failed with exit code ${exitCode}; the workspace is kept (start does not run): fix it and run \`dual create ${ws.repo} ${ws.branch}\` again to retry setup, or \`dual destroy ${ws.id}\``,
+    exitCode,
+  );
+}
+
+/**
+ * Passes log output through and notices the entry script's end-of-setup line, so the
+ * follower stops after setup's last line has arrived (the state file can be written a
+ * moment before the log catches up).
+ */
+class MarkerWatch extends Writable {
+  private tail = '';
+  private seen = false;
+  private waiter?: () => void;
+
+  constructor(private readonly target: NodeJS.WritableStream) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.target.write(chunk);
+    this.tail = (this.tail + chunk.toString('utf8')).slice(-512);
+    if (!this.seen && SETUP_END_MARKERS.some((m) => this.tail.includes(`\n${m}`) || this.tail.startsWith(m))) {
+      this.seen = true;
+      this.waiter?.();
+    }
+    done();
+  }
+
+  waitForEnd(timeoutMs: number): Promise<void> {
+    if (this.seen) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
 }

@@ -9,9 +9,18 @@ export interface Workspace {
   ports: number[];
   containerId?: string;
   containerName: string;
-  /** running | exited | created | ... | 'container missing' | 'worktree missing' */
+  /**
+   * running (serving: setup succeeded, every port answers) | 'running (3000 not listening)' |
+   * 'setting up' | 'setup failed (exit N)' | exited | created | ... | 'container missing' |
+   * 'worktree missing'. The setup and port parts only from `listWorkspaces` with probing.
+   */
   state: string;
+  /** The container runs (whatever its setup or ports do). */
   running: boolean;
+  /** From `listWorkspaces` with probing. */
+  setup?: { state: string; exitCode?: number };
+  /** From `listWorkspaces` with probing: each declared port, its URL and whether it answers. */
+  endpoints?: Array<{ port: number; url: string; listening: boolean }>;
 }
 
 export function isWorkspaceContainer(labels: Record<string, string>): boolean {

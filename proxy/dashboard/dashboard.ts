@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ProxyLog } from '../log.js';
 import { wantsJson } from '../pages.js';
 import type { RouteTable } from '../route-table.js';
-import { ActionRunner, isAction } from './actions.js';
+import { ActionRunner, isAction, REQUEST_ID } from './actions.js';
 import { realDashboardEngine, type DashboardEngine } from './engine.js';
 import { API_HEADERS } from './headers.js';
 import { LiveModel } from './live-model.js';
@@ -48,15 +48,17 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
   let engine: Promise<DashboardEngine> | undefined;
   const getEngine = () => (engine ??= (deps.engine ?? realDashboardEngine)());
   let git: Promise<{ worktreeSummary(worktree: string): Promise<import('../../src/git/git.js').WorktreeSummary> }> | undefined;
-  const model = new LiveModel({
+  // Outcomes travel in the snapshot (see actions.ts); the model is made just below.
+  const actions = new ActionRunner(deps.home, () => model.changed());
+  const model: LiveModel = new LiveModel({
     table: deps.table,
     stateDir: deps.stateDir,
     engineConnected: deps.engineConnected,
     git: () => (git ??= import('../../src/git/simple-git-adapter.js').then((m) => new m.SimpleGitAdapter())),
     engine: getEngine,
+    actions: () => actions.recent(),
     log: deps.log,
   });
-  const actions = new ActionRunner(deps.home);
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -140,17 +142,21 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
       req.resume();
       return reply(res, 415, { error: 'send the action as application/json' });
     }
-    let body: { force?: unknown };
+    let body: { force?: unknown; requestId?: unknown };
     try {
-      body = JSON.parse((await readBody(req)) || '{}') as { force?: unknown };
+      body = JSON.parse((await readBody(req)) || '{}') as typeof body;
     } catch {
       return reply(res, 400, { error: 'the body is not JSON' });
     }
+    if (typeof body.requestId !== 'string' || !REQUEST_ID.test(body.requestId)) {
+      return reply(res, 400, { error: 'send a requestId (8-64 lowercase letters, digits, dashes)' });
+    }
     // Checked against the route table: the id is a workspace dual knows, never an option or a path.
     if (!deps.table.workspace(id)) return reply(res, 404, { error: `no workspace '${id}'` });
-    deps.log.info(`dashboard: ${name} ${id}${body.force === true ? ' --force' : ''}`);
-    const result = await actions.run(name, id, body.force === true);
-    reply(res, result.ok ? 200 : 409, result);
+    const force = body.force === true;
+    const known = actions.recent().some((a) => a.requestId === body.requestId);
+    if (!known) deps.log.info(`dashboard: ${name} ${id}${force ? ' --force' : ''}`);
+    reply(res, 202, actions.submit(body.requestId, name, id, force));
   }
 
   return {

@@ -1,6 +1,7 @@
 import type { WorktreeSummary } from '../../src/git/git.js';
 import type { ProxyLog } from '../log.js';
 import type { RouteTable } from '../route-table.js';
+import type { ActionRecord } from './actions.js';
 import { forEachBounded } from './bounded.js';
 import type { DashboardEngine } from './engine.js';
 import { readMarkers } from './markers.js';
@@ -14,6 +15,8 @@ export interface LiveModelDeps {
   /** Loaded on first use: nothing of this runs until a dashboard is open. */
   git(): Promise<{ worktreeSummary(worktree: string): Promise<WorktreeSummary> }>;
   engine(): Promise<DashboardEngine>;
+  /** Dashboard actions running or recently finished: they travel in the snapshot. */
+  actions?(): readonly ActionRecord[];
   log: ProxyLog;
   timing?: Partial<Timing>;
 }
@@ -80,13 +83,18 @@ export class LiveModel {
   }
 
   snapshot(): DashboardSnapshot {
-    return buildSnapshot(this.deps.table.workspaces(), {
+    return buildSnapshot(this.deps.table.workspaces(), this.deps.actions?.() ?? [], {
       engineConnected: this.deps.engineConnected(),
       health: this.health,
       git: this.gitFacts,
       usage: this.usage,
-      markers: (containerId) => readMarkers(this.deps.stateDir, containerId),
+      markers: (containerId, workspaceId) => readMarkers(this.deps.stateDir, containerId, workspaceId),
     });
+  }
+
+  /** Something outside the route table changed (an action started or finished). */
+  changed(): void {
+    this.scheduleEmit();
   }
 
   /** The route table changed (a container was created, started, stopped, removed). */
@@ -182,6 +190,8 @@ export class LiveModel {
         this.scheduleEmit();
       }
     });
+    // Also carries changes no event announces (the engine going away); unchanged snapshots are not sent.
+    this.scheduleEmit();
   }
 
   private async readGit(): Promise<void> {

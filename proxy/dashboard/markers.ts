@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSetupState } from '../../src/setup-state.js';
 
 /**
  * Workspace facts the workspace manager records as marker files under `$DUAL_HOME/state`
- * (Docker has no word for them): setup failed for this container, stopped by idle sleep.
+ * (Docker has no word for them): setup failed (the entry script's record), stopped by idle sleep.
  * Read per snapshot: a handful of stat calls, no cache that could go stale.
  */
 export interface MarkerFacts {
@@ -11,20 +12,9 @@ export interface MarkerFacts {
   sleeping: boolean;
 }
 
-export function readMarkers(stateDir: string, containerId: string): MarkerFacts {
-  const failed = join(stateDir, 'setup-failed', containerId);
-  let setupFailed: MarkerFacts['setupFailed'];
-  if (existsSync(failed)) {
-    const code = Number.parseInt(safeRead(failed), 10);
-    setupFailed = Number.isInteger(code) ? { exitCode: code } : {};
-  }
+export function readMarkers(stateDir: string, containerId: string, workspaceId: string): MarkerFacts {
+  // The workspace container's entry script records its setup outcome (src/setup-state.ts).
+  const setup = readSetupState(join(stateDir, 'workspaces', workspaceId));
+  const setupFailed: MarkerFacts['setupFailed'] = setup.kind === 'failed' ? { exitCode: setup.exitCode } : undefined;
   return { setupFailed, sleeping: existsSync(join(stateDir, 'sleeping', containerId)) };
-}
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return '';
-  }
 }

@@ -1,6 +1,7 @@
 import type { WorktreeSummary } from '../../src/git/git.js';
 import { workspaceUrl } from '../../workspaces/workspace.js';
 import type { WorkspaceView } from '../route-table.js';
+import type { ActionRecord } from './actions.js';
 import type { MarkerFacts } from './markers.js';
 import { STATUS_TEXT, workspaceStatus, type WorkspaceStatus } from './workspace-status.js';
 
@@ -13,6 +14,8 @@ import { STATUS_TEXT, workspaceStatus, type WorkspaceStatus } from './workspace-
 export interface DashboardSnapshot {
   engineConnected: boolean;
   workspaces: DashboardWorkspace[];
+  /** Dashboard actions running or finished in the last minutes, with the CLI's message. */
+  actions: readonly ActionRecord[];
 }
 
 export interface DashboardWorkspace {
@@ -47,15 +50,15 @@ export interface SnapshotFacts {
   git: ReadonlyMap<string, WorktreeSummary>;
   /** container id -> usage (running containers only). */
   usage: ReadonlyMap<string, Usage>;
-  markers(containerId: string): MarkerFacts;
+  markers(containerId: string, workspaceId: string): MarkerFacts;
 }
 
 export function healthKey(containerId: string, port: number): string {
   return `${containerId}:${port}`;
 }
 
-export function buildSnapshot(views: readonly WorkspaceView[], facts: SnapshotFacts): DashboardSnapshot {
-  return { engineConnected: facts.engineConnected, workspaces: views.map((view) => describeWorkspace(view, facts)) };
+export function buildSnapshot(views: readonly WorkspaceView[], actions: readonly ActionRecord[], facts: SnapshotFacts): DashboardSnapshot {
+  return { engineConnected: facts.engineConnected, workspaces: views.map((view) => describeWorkspace(view, facts)), actions };
 }
 
 function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): DashboardWorkspace {
@@ -65,7 +68,7 @@ function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): Dashboard
     const answers = running ? facts.health.get(healthKey(main.containerId, port)) : undefined;
     return { port, url: workspaceUrl(view.id, port), answers: answers ?? null };
   });
-  const markers = facts.markers(main.containerId);
+  const markers = facts.markers(main.containerId, view.id);
   const status = workspaceStatus({
     containerState: main.state,
     portsAnswer: ports.map((p) => (running ? (p.answers ?? undefined) : false)),

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { printJson } from '../report.js';
 import { realContext } from '../wiring.js';
 import { table } from './format.js';
@@ -22,11 +22,12 @@ export function registerWorkspaceCommands(program: Command): void {
     .description('create a workspace: a worktree and a started container for the branch')
     .option('--image <image>', 'container image (overrides .dual.json)')
     .option('--from <ref>', 'start point when the branch does not exist yet (default: HEAD)')
+    .option('--port-timeout <seconds>', 'how long to wait for every port to answer after start (0: do not wait)', parseSeconds, 120)
     .option('--json', 'print the result as JSON')
-    .action(async (repo: string, branch: string, opts: { image?: string; from?: string; json?: boolean }) => {
+    .action(async (repo: string, branch: string, opts: { image?: string; from?: string; portTimeout: number; json?: boolean }) => {
       const { createWorkspace } = await import('../../workspaces/create.js');
       const ctx = await realContext();
-      const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from });
+      const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from, portTimeoutSeconds: opts.portTimeout });
       const { maybeStartProxy } = await import('./proxy-autostart.js');
       await maybeStartProxy(ctx);
       if (opts.json) {
@@ -39,7 +40,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('list')
     .alias('ls')
     .description('list workspaces: id, repo, branch, state, URL')
-    .option('--json', 'print as JSON (adds the worktree path)')
+    .option('--json', 'print as JSON (adds the worktree, setup state, and per port whether it is listening)')
     .action(async (opts: { json?: boolean }) => {
       const { listWorkspaces } = await import('../../workspaces/list.js');
       const { workspaceUrls } = await import('../../workspaces/workspace.js');
@@ -47,7 +48,7 @@ export function registerWorkspaceCommands(program: Command): void {
       const { attachedByWorkspace } = await import('../../workspaces/attached/find.js');
       const ctx = await realContext();
       const scheme = urlScheme(ctx.paths.home);
-      const [workspaces, attached] = await Promise.all([listWorkspaces(ctx), attachedByWorkspace(ctx)]);
+      const [workspaces, attached] = await Promise.all([listWorkspaces(ctx, { probe: true }), attachedByWorkspace(ctx)]);
       if (opts.json) {
         printJson(workspaces.map((w) => ({ ...w, urls: workspaceUrls(w.id, w.ports, scheme), attached: attached.get(w.id) ?? [] })));
         return;
@@ -63,17 +64,32 @@ export function registerWorkspaceCommands(program: Command): void {
       process.stdout.write(table(['ID', 'REPO', 'BRANCH', 'STATE', 'URL'], rows));
     });
 
-  for (const action of ['start', 'stop', 'restart'] as const) {
+  const bringUp = {
+    start: 'start a workspace (recreating its container when .dual.json changed); waits for setup and its ports',
+    restart: 'restart a workspace (recreating its container when .dual.json changed); waits for setup and its ports',
+    recreate: 'a new container from the current .dual.json, keeping worktree, volumes and attached containers',
+  };
+  for (const action of ['start', 'restart', 'recreate'] as const) {
     program
       .command(`${action} <workspace>`)
-      .description(`${action} a workspace's container`)
-      .action(async (id: string) => {
+      .description(bringUp[action])
+      .option('--port-timeout <seconds>', 'how long to wait for every port to answer (0: do not wait)', parseSeconds, 120)
+      .action(async (id: string, opts: { portTimeout: number }) => {
         const lifecycle = await import('../../workspaces/lifecycle.js');
-        const run = { start: lifecycle.startWorkspace, stop: lifecycle.stopWorkspace, restart: lifecycle.restartWorkspace }[action];
-        const ws = await run(await realContext(), id);
+        const run = { start: lifecycle.startWorkspace, restart: lifecycle.restartWorkspace, recreate: lifecycle.recreateWorkspace }[action];
+        const ws = await run(await realContext(), id, { portTimeoutMs: opts.portTimeout * 1000 });
         process.stdout.write(`${ws.id}\t${ws.state}\n`);
       });
   }
+
+  program
+    .command('stop <workspace>')
+    .description("stop a workspace's container (and its attached containers)")
+    .action(async (id: string) => {
+      const { stopWorkspace } = await import('../../workspaces/lifecycle.js');
+      const ws = await stopWorkspace(await realContext(), id);
+      process.stdout.write(`${ws.id}\t${ws.state}\n`);
+    });
 
   program
     .command('logs <workspace>')
@@ -135,4 +151,12 @@ export function registerWorkspaceCommands(program: Command): void {
       if (opts.json) printJson(result);
       else process.stdout.write(`${result.id}\tdestroyed\n`);
     });
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds)) {
+    throw new InvalidArgumentError('expected a number of seconds, e.g. 120');
+  }
+  return seconds;
 }

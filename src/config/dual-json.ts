@@ -1,53 +1,59 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DualError } from '../errors.js';
 import { validateAttachedName } from '../naming.js';
+import { boundedEnv, boundedImage, boundedList, boundedScript, LIMITS, readBoundedFile } from './dual-json-limits.js';
 
 export const DUAL_JSON = '.dual.json';
 export const DEFAULT_IMAGE = 'node:22';
 
-const port = z.number().int().min(1).max(65535);
+/** The proxy opens the same port on the host: never a privileged one because a branch asked. */
+const port = z
+  .number()
+  .int()
+  .min(LIMITS.firstUnprivilegedPort, `expected a port from ${LIMITS.firstUnprivilegedPort} to 65535: the proxy listens on the same port on the host, and ports below ${LIMITS.firstUnprivilegedPort} are privileged`)
+  .max(65535, 'expected a port from 1024 to 65535');
 
 /** A path inside the worktree: relative, no `..`, so a volume can never cover the host. */
 const worktreePath = z
   .string()
   .min(1)
+  .max(LIMITS.pathChars, `expected a path of at most ${LIMITS.pathChars} characters`)
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
     message: 'expected a relative path inside the worktree (no leading / and no ..)',
   });
 
-const envObject = z.record(z.string(), z.string());
+const envObject = boundedEnv;
 
 const attachedSchema = z
   .object({
-    image: z.string().min(1),
+    image: boundedImage,
     env: envObject.default({}),
     /** Argument vector (or one shell string run with sh -c) for the attached container's main process. */
-    command: z.union([z.array(z.string()), z.string()]).optional(),
+    command: z.union([boundedList(z.string().max(LIMITS.scriptChars, `expected arguments of at most ${LIMITS.scriptChars} characters`), LIMITS.commandArgs, 'arguments'), boundedScript]).optional(),
     /** Mount the workspace's worktree at its own path (agents, test runners). */
     mountWorktree: z.boolean().default(false),
     /** Docker-style size ("512m", "1g"). */
-    memory: z.string().optional(),
+    memory: z.string().max(32, 'expected a size such as 512m or 2g').optional(),
     cpus: z.number().positive().optional(),
     /** Absolute paths in the attached container kept in named volumes (e.g. a database's data dir). */
-    volumes: z.array(z.string().startsWith('/')).default([]),
+    volumes: boundedList(z.string().startsWith('/').max(LIMITS.pathChars, `expected a path of at most ${LIMITS.pathChars} characters`), LIMITS.volumes, 'volumes').default([]),
   })
   .strict();
 
 export const dualJsonSchema = z
   .object({
-    image: z.string().min(1).default(DEFAULT_IMAGE),
+    image: boundedImage.default(DEFAULT_IMAGE),
     ports: z
       .array(port)
       .min(1)
       .max(32)
       .refine((ports) => new Set(ports).size === ports.length, { message: 'expected each port once' })
       .default([3000]),
-    start: z.string().min(1).optional(),
-    setup: z.string().min(1).optional(),
+    start: boundedScript.optional(),
+    setup: boundedScript.optional(),
     env: envObject.default({}),
-    volumes: z.array(worktreePath).default(['node_modules']),
+    volumes: boundedList(worktreePath, LIMITS.volumes, 'volumes').default(['node_modules']),
     /** What Host/Origin the dev server sees through the proxy: the branch host (default) or localhost:<port>. */
     hostHeader: z.enum(['preserve', 'localhost']).default('preserve'),
     /** false: this repo's containers do not get the host's CA certificates. */
@@ -59,6 +65,7 @@ export const dualJsonSchema = z
         z.string().refine((n) => validateAttachedName(n) === undefined, { message: 'expected a name of lowercase letters, digits and dashes' }),
         attachedSchema,
       )
+      .refine((attached) => Object.keys(attached).length <= LIMITS.attached, { message: `expected at most ${LIMITS.attached} attached containers` })
       .default({}),
   })
   .strict();
@@ -79,21 +86,18 @@ export function parseDualJson(text: string, file: string): DualJson {
   return result.data;
 }
 
-/** Reads `.dual.json` from a worktree; a missing file means all defaults. */
+/** Reads `.dual.json` from a worktree (bounded: see dual-json-limits.ts); a missing file means all defaults. */
 export function loadDualJson(worktree: string): DualJson {
   const file = join(worktree, DUAL_JSON);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return dualJsonSchema.parse({});
-    throw error;
-  }
-  return parseDualJson(text, file);
+  const text = readBoundedFile(file);
+  return text === undefined ? dualJsonSchema.parse({}) : parseDualJson(text, file);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.map(String).join('.');
+  // A branch chooses the key names too: a 100 KiB variable name is not echoed whole.
+  const key = issue.path.map((part) => (String(part).length > 40 ? `${String(part).slice(0, 40)}...` : String(part))).join('.');
+  // A bad record key (an env variable name): say what is wrong with the name itself.
+  if (issue.code === 'invalid_key' && issue.issues[0]) return `key "${key}": ${issue.issues[0].message}`;
   if (issue.code === 'unrecognized_keys') {
     const where = key ? ` in "${key}"` : '';
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}; known keys are ${knownKeys(issue.path)}`;

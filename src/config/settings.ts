@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DualError } from '../errors.js';
@@ -88,6 +88,12 @@ export function loadSettings(file: string): Settings {
 export function saveSettings(file: string, settings: Settings): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
+    renameSync(temp, file);
+  } catch (error) {
+    // A full disk or a failed rename must not leave a stray temp file next to config.json.
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

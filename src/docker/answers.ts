@@ -8,12 +8,13 @@ export interface ListEntry {
   Status: string;
   Image: string;
   Labels: Record<string, string> | null;
+  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null } | null;
 }
 
 export interface InspectEntry {
   Id: string;
   Name: string;
-  State: { Status: string; Running: boolean; StartedAt: string };
+  State: { Status: string; Running: boolean; StartedAt: string; FinishedAt?: string };
   Config: { Image: string; Labels: Record<string, string> | null; User?: string; WorkingDir?: string; Env?: string[] | null };
   HostConfig: { NetworkMode?: string };
   NetworkSettings: { Networks?: Record<string, { IPAddress?: string }> | null };
@@ -28,6 +29,7 @@ export function toSummary(c: ListEntry): ContainerSummary {
     status: c.Status,
     image: c.Image,
     labels: c.Labels ?? {},
+    ipAddress: Object.values(c.NetworkSettings?.Networks ?? {})[0]?.IPAddress ?? '',
   };
 }
 
@@ -42,6 +44,7 @@ export function toDetails(c: InspectEntry): ContainerDetails {
     labels: c.Config.Labels ?? {},
     running: c.State.Running,
     startedAt: c.State.StartedAt,
+    finishedAt: c.State.FinishedAt ?? '',
     networkMode: c.HostConfig.NetworkMode ?? '',
     ipAddress: networks[0]?.IPAddress ?? '',
     user: c.Config.User ?? '',

@@ -1,8 +1,7 @@
 import Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
 import { DualError, engineUnreachableError, isEngineUnreachable } from '../errors.js';
 import { engineAddress } from './connection.js';
-import type { PullProgress } from './engine.js';
+import type { LogsOptions, PullProgress } from './engine.js';
 
 /**
  * The streaming Engine API calls, over dockerode: pull progress, following logs, stats. The
@@ -47,13 +46,15 @@ export class DockerodeStreams {
     }
   }
 
-  async logs(
-    id: string,
-    options: { follow: boolean; tail?: number; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal },
-  ): Promise<void> {
+  async logs(id: string, options: LogsOptions): Promise<void> {
     const container = this.docker.getContainer(id);
     const info = await this.call(() => container.inspect());
-    const common = { stdout: true, stderr: true, ...(options.tail === undefined ? {} : { tail: options.tail }) };
+    const common = {
+      stdout: true,
+      stderr: true,
+      ...(options.tail === undefined ? {} : { tail: options.tail }),
+      ...(options.since === undefined ? {} : { since: options.since }),
+    };
     if (!options.follow) {
       const buffer = (await this.call(() => container.logs({ ...common, follow: false as const }))) as unknown as Buffer;
       if (info.Config.Tty) options.stdout.write(buffer);
@@ -61,16 +62,16 @@ export class DockerodeStreams {
       return;
     }
     const stream = (await this.call(() => container.logs({ ...common, follow: true as const }))) as NodeJS.ReadableStream & { destroy(): void };
+    // Aborted while the request was on its way: the listener below would never fire.
+    if (options.signal?.aborted) {
+      stream.destroy();
+      return;
+    }
     options.signal?.addEventListener('abort', () => stream.destroy());
     await new Promise<void>((resolve, reject) => {
       if (info.Config.Tty) stream.pipe(options.stdout, { end: false });
-      else {
-        const out = new PassThrough();
-        const err = new PassThrough();
-        out.pipe(options.stdout, { end: false });
-        err.pipe(options.stderr, { end: false });
-        this.docker.modem.demuxStream(stream, out, err);
-      }
+      // Written frame by frame in the log's own order (through two pipes, stdout and stderr lines could swap).
+      else this.docker.modem.demuxStream(stream, options.stdout, options.stderr);
       stream.on('end', resolve);
       stream.on('close', resolve);
       stream.on('error', reject);

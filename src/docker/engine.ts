@@ -10,13 +10,16 @@ export interface ContainerSummary {
   status: string;
   image: string;
   labels: Record<string, string>;
+  /** The address on its first network ('' when it has none, e.g. stopped). */
+  ipAddress: string;
 }
 
 export interface ContainerDetails extends ContainerSummary {
   running: boolean;
   startedAt: string;
+  /** When its previous run ended (a zero date when it never ran before). */
+  finishedAt: string;
   networkMode: string;
-  ipAddress: string;
   user: string;
   workingDir: string;
   env: string[];
@@ -53,6 +56,15 @@ export interface ContainerSpec {
   openStdin?: boolean;
 }
 
+export interface LogsOptions {
+  follow: boolean;
+  tail?: number;
+  since?: number;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
 export interface NetworkSpec {
   name: string;
   labels: Record<string, string>;
@@ -87,7 +99,11 @@ export interface DockerEngine {
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   removeContainer(id: string): Promise<void>;
-  /** The main process's output; follow keeps streaming until the container stops or the caller aborts. */
-  logs(id: string, options: { follow: boolean; tail?: number; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; signal?: AbortSignal }): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
+  /**
+   * The main process's output; follow keeps streaming until the container stops or the caller
+   * aborts. `since` (Unix seconds, fractions allowed) skips what was logged before.
+   */
+  logs(id: string, options: LogsOptions): Promise<void>;
   stats(id: string): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }>;
 }

@@ -102,6 +102,10 @@ export class LeanEngine implements DockerEngine {
     await ignoring(404, () => this.client.request('DELETE', `/containers/${encodeURIComponent(id)}?force=1&v=1`));
   }
 
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.client.request('POST', `/containers/${encodeURIComponent(id)}/rename?name=${encodeURIComponent(name)}`);
+  }
+
   async logs(...args: Parameters<DockerEngine['logs']>): Promise<void> {
     await (await this.dockerode()).logs(...args);
   }

@@ -91,6 +91,9 @@ export class SimpleGitAdapter implements Git {
     try {
       await this.at(repo).raw(args);
     } catch (error) {
+      // `worktree add -b` creates the branch before checking out; a checkout that fails (disk
+      // full, path taken) would leave a branch nobody asked for. It did not exist before.
+      if (source.kind !== 'local' && (await this.branchHead(repo, branch))) await this.deleteBranch(repo, branch).catch(() => undefined);
       throw new DualError(`git worktree add failed: ${firstLine((error as Error).message)}`);
     }
   }
@@ -144,7 +147,7 @@ export class SimpleGitAdapter implements Git {
     const git = this.at(worktree);
     const [log, status] = await Promise.all([
       git.raw(['--no-optional-locks', 'log', '-1', '--format=%h%x00%ct%x00%s']).catch(() => ''),
-      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']),
+      git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--ignore-submodules=all']),
     ]);
     const [sha, time, ...subject] = log.split('\0');
     const head = sha ? { sha, subject: subject.join('\0'), committedAt: Number(time) } : undefined;

@@ -12,8 +12,8 @@ export function branchPageConfig(port = 3000): string {
 
 export const BRANCH_PAGE_CONFIG = branchPageConfig();
 
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+/** Polls until `check` returns a value (not undefined) or the deadline passes (generous: a deadline only ends a failing wait). */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

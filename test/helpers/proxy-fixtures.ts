@@ -19,7 +19,7 @@ export interface WorkspaceFixture {
 export async function createWorkspaceContainer(
   docker: LeanDockerClient,
   sandbox: Sandbox,
-  options: { branch: string; ports: number[]; listen?: number[]; hostRewrite?: boolean; repo?: string; start?: boolean },
+  options: { branch: string; ports: number[]; listen?: number[]; hostRewrite?: boolean; repo?: string; start?: boolean; network?: string },
 ): Promise<WorkspaceFixture> {
   const repo = options.repo ?? sandbox.repoName('px');
   const id = `${repo}-${options.branch}`;
@@ -42,7 +42,7 @@ export async function createWorkspaceContainer(
     Labels: labels,
     ExposedPorts: portKeys,
     StopSignal: 'SIGKILL',
-    HostConfig: { Binds: [`${FIXTURES}:/fixture:ro`], PortBindings: bindings, NetworkMode: 'bridge' },
+    HostConfig: { Binds: [`${FIXTURES}:/fixture:ro`], PortBindings: bindings, NetworkMode: options.network ?? 'bridge' },
   });
   if (options.start ?? true) await startContainer(docker, created.Id);
   return { id, containerId: created.Id };
@@ -66,13 +66,8 @@ export async function startContainer(docker: LeanDockerClient, id: string): Prom
   await docker.request('POST', `/containers/${id}/start`);
 }
 
-export async function inspectAddress(docker: LeanDockerClient, id: string): Promise<{ ip: string; running: boolean }> {
-  const c = await docker.request<{ State: { Running: boolean }; NetworkSettings: { IPAddress: string } }>('GET', `/containers/${id}/json`);
-  return { ip: c.NetworkSettings.IPAddress, running: c.State.Running };
-}
-
 /** Polls until `check` returns a value (not undefined/false) or throws the last failure after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {

@@ -150,7 +150,7 @@ describe('attached container rules', () => {
       return r.stdout.includes('hello') ? r.stdout : undefined;
     }, 'talker output');
     expect(logs).toBe('hello from talker\n');
-    const following = runDual(['attached', 'logs', ws, 'talker', '-f'], { env, timeoutMs: 30_000 });
+    const following = runDual(['attached', 'logs', ws, 'talker', '-f'], { env });
     await dualOk(['attached', 'stop', ws, 'talker'], { env });
     const followed = await following;
     expect(followed.code).toBe(0);

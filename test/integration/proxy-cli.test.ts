@@ -116,7 +116,7 @@ describe('dual proxy start|status|stop', () => {
     await new Promise<void>((r) => blocker.listen(held, '127.0.0.1', () => r()));
     const home = sandbox.path('half-home');
     mkdirSync(home, { recursive: true });
-    const result = await runDual(['proxy', '--port', String(held), '--bind', '127.0.0.1', '::1'], { env: { DUAL_HOME: home }, timeoutMs: 15_000 });
+    const result = await runDual(['proxy', '--port', String(held), '--bind', '127.0.0.1', '::1'], { env: { DUAL_HOME: home } });
     blocker.close();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`port ${held} is in use by process ${process.pid}`);

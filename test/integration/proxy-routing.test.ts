@@ -12,7 +12,6 @@ import {
   createAttachedContainer,
   createWorkspaceContainer,
   freePort,
-  inspectAddress,
   request,
   startContainer,
   waitFor,
@@ -169,18 +168,25 @@ describe('following Docker', () => {
   });
 
   it('follows a restart that changes the container IP', async () => {
-    const ws = await createWorkspaceContainer(docker, sandbox, { branch: 'mover', ports: [port] });
-    await waitFor(() => whoami(port, host(ws)), 20_000, 'mover to answer');
-    const before = await inspectAddress(docker, ws.containerId);
-    await docker.request('POST', `/containers/${ws.containerId}/stop?t=0`);
-    // Another container takes the freed address, so the restarted one gets a new IP.
-    const squatter = await createWorkspaceContainer(docker, sandbox, { branch: 'squatter', ports: [port] });
-    await startContainer(docker, ws.containerId);
-    const after = await inspectAddress(docker, ws.containerId);
-    // (Which container takes the freed address depends on what else the shared engine is doing.)
-    expect(after.ip).not.toBe(before.ip);
-    expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'mover on its new IP')).name).toBe('mover');
-    expect((await waitFor(() => whoami(port, host(squatter)), 20_000, 'squatter')).name).toBe('squatter');
+    // A network of this test's own: nothing else on the engine can take or free addresses
+    // on it, so the only moves are the ones made here.
+    const network = await createTestNetwork('mover');
+    try {
+      const ws = await createWorkspaceContainer(docker, sandbox, { branch: 'mover', ports: [port], network });
+      await waitFor(() => whoami(port, host(ws)), 20_000, 'mover to answer');
+      const before = await addressOn(ws.containerId, network);
+      await docker.request('POST', `/containers/${ws.containerId}/stop?t=0`);
+      // Another container joins while the mover is down: it takes the freed address (the
+      // engine hands out the lowest free one) or a later one (engines that allocate in
+      // sequence); either way the mover cannot get its old address back.
+      await createSquatter(network);
+      await startContainer(docker, ws.containerId);
+      const after = await addressOn(ws.containerId, network);
+      expect(after).not.toBe(before);
+      expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'mover on its new IP')).name).toBe('mover');
+    } finally {
+      await removeTestNetwork(network);
+    }
   });
 
   it('forgets a removed workspace', async () => {
@@ -211,7 +217,15 @@ describe('following Docker', () => {
     await waitFor(() => proxy.upstreamMode() === 'published', 30_000, 'published mode');
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop via published port')).name).toBe('desktop');
     const portsBefore = await publishedPort(ws.containerId, port);
-    await docker.request('POST', `/containers/${ws.containerId}/restart?t=0`);
+    await docker.request('POST', `/containers/${ws.containerId}/stop?t=0`);
+    // The old host port is taken (through the engine, so its allocator knows) while the
+    // workspace is down: the restarted one certainly gets another.
+    const squatter = await createSquatter('bridge', { [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: portsBefore }] });
+    try {
+      await startContainer(docker, ws.containerId);
+    } finally {
+      await docker.request('DELETE', `/containers/${squatter}?force=1`).catch(() => undefined);
+    }
     const portsAfter = await publishedPort(ws.containerId, port);
     expect(portsAfter).not.toBe(portsBefore);
     expect((await waitFor(() => whoami(port, host(ws)), 20_000, 'desktop on its new host port')).name).toBe('desktop');
@@ -221,6 +235,40 @@ describe('following Docker', () => {
     expect((await whoami(port, host(ws))).name).toBe('desktop');
   });
 });
+
+/** A bridge network only this test uses, labelled so it can be found; removed with its containers. */
+async function createTestNetwork(name: string): Promise<string> {
+  const network = `dual-test-${sandbox.tag}-${name}`;
+  await docker.request('POST', '/networks/create', { Name: network, Labels: { 'dual.test': sandbox.tag } });
+  return network;
+}
+
+async function removeTestNetwork(network: string): Promise<void> {
+  const info = await docker.request<{ Containers: Record<string, unknown> | null }>('GET', `/networks/${network}`).catch(() => undefined);
+  await Promise.all(Object.keys(info?.Containers ?? {}).map((id) => docker.request('DELETE', `/containers/${id}?force=1`).catch(() => undefined)));
+  await docker.request('DELETE', `/networks/${network}`).catch(() => undefined);
+}
+
+/** A plain container on `network` (no dual labels: the proxy ignores it), holding an address or host ports; its caller removes it. */
+async function createSquatter(network: string, portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {}): Promise<string> {
+  const created = await docker.request<{ Id: string }>('POST', '/containers/create', {
+    Image: 'dual-test/busybox',
+    Cmd: ['sleep', '3600'],
+    Labels: { 'dual.test': sandbox.tag },
+    StopSignal: 'SIGKILL',
+    ExposedPorts: Object.fromEntries(Object.keys(portBindings).map((k) => [k, {}])),
+    HostConfig: { NetworkMode: network, PortBindings: portBindings },
+  });
+  await startContainer(docker, created.Id);
+  return created.Id;
+}
+
+async function addressOn(containerId: string, network: string): Promise<string> {
+  const c = await docker.request<{ NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>('GET', `/containers/${containerId}/json`);
+  const ip = c.NetworkSettings.Networks[network]?.IPAddress;
+  if (!ip) throw new Error(`container ${containerId} has no address on ${network}`);
+  return ip;
+}
 
 async function publishedPort(containerId: string, port: number): Promise<string> {
   const c = await docker.request<{ NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }>> } }>(

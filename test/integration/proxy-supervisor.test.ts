@@ -49,6 +49,7 @@ describe('the supervised background proxy', () => {
     }, 20_000, 'status to show the new proxy');
     expect(after.supervisor).toMatchObject({ running: true, pid: supervisorPid, restarts: 1, lastExit: { signal: 'SIGKILL' } });
     expect((await dualOk(['proxy', 'status'], { env })).stdout).toMatch(/supervised by pid \d+, restarts 1, last exit signal SIGKILL/);
+    expect((await dualOk(['status'], { env })).stdout).toContain(`proxy: running (pid ${after.pid}, ports ${port} on 127.0.0.1,::1, supervised, restarts 1)`);
 
     const stopped = await dualOk(['proxy', 'stop'], { env });
     expect(stopped.stdout).toContain(`proxy stopped (pid ${after.pid}; supervisor pid ${supervisorPid})`);

@@ -41,18 +41,27 @@ const attack = [
 
 beforeAll(async () => {
   makeRepo(repoPath, { '.dual.json': CONFIG, '.gitignore': 'evil*\n' }, {
-    hostile: { '.dual.json': JSON.stringify({ image: 'dual-test/node', setup: 'sh attack.sh' }), 'attack.sh': attack },
+    hostile: {
+      '.dual.json': JSON.stringify({
+        image: 'dual-test/node',
+        setup: 'sh attack.sh',
+        attached: { agent: { image: 'dual-test/node', command: 'exec sleep 999999', mountWorktree: true } },
+      }),
+      'attack.sh': attack,
+    },
   });
   await dualOk(['add', repoPath, '--name', repo], { env });
 });
 afterAll(() => sandbox.cleanup());
 
 describe('a hostile branch cannot make git run anything on the host', () => {
-  it('survives its setup, a dual exec of the same attack, then create and destroy of other workspaces', async () => {
+  it('survives its setup, the same attack from dual exec and an attached container, then create and destroy of other workspaces', async () => {
     const configBefore = readFileSync(join(common, 'config'), 'utf8');
     const hooksBefore = readdirSync(join(common, 'hooks')).sort();
     await dualOk(['create', repo, 'hostile'], { env });
-    await runDual(['exec', `${repo}-hostile`, '--', 'sh', 'attack.sh'], { env });
+    expect((await runDual(['exec', `${repo}-hostile`, '--', 'sh', 'attack.sh'], { env })).code).toBe(0);
+    // An attached container that mounts the worktree (an agent in its own image) gets the same view.
+    expect((await runDual(['attached', 'exec', `${repo}-hostile`, 'agent', '--', 'sh', 'attack.sh'], { env })).code).toBe(0);
 
     // The next host-side git calls by dual: worktree add (post-checkout), status (fsmonitor), remove.
     await dualOk(['create', repo, 'fresh'], { env });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dualJsonSchema } from '../../src/config/dual-json.js';
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
+import { ENTRY_SCRIPT } from '../../workspaces/entry.js';
 import { NO_SHARES } from '../../workspaces/host-shares.js';
 
 const git = { commonDir: '/code/shop/.git', gitDir: '/code/shop/.git/worktrees/feat-x', privateDir: '/h/.dual/state/git/shop-feat-x' };
@@ -11,6 +12,8 @@ describe('workspace container spec', () => {
     const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
     expect(spec.binds[0]).toEqual({ source: identity.worktree, target: identity.worktree });
     expect(spec.binds).toContainEqual({ source: '/code/shop/.git', target: '/code/shop/.git', readOnly: true });
+    // the entry script's setup record, this workspace's directory only
+    expect(spec.binds).toContainEqual({ source: '/h/.dual/state/workspaces/shop-feat-x', target: '/run/dual-state' });
     expect(spec.workingDir).toBe(identity.worktree);
     expect(spec.volumes).toEqual([{ name: 'dual-shop-feat-x-v-node-modules', target: `${identity.worktree}/node_modules` }]);
   });
@@ -23,6 +26,7 @@ describe('workspace container spec', () => {
       { source: '/code/shop/.git/objects', target: '/code/shop/.git/objects' },
       { source: '/code/shop/.git/refs', target: '/code/shop/.git/refs' },
       { source: '/code/shop/.git/logs', target: '/code/shop/.git/logs' },
+      { source: '/h/.dual/state/workspaces/shop-feat-x', target: '/run/dual-state' },
     ]);
   });
 
@@ -35,7 +39,7 @@ describe('workspace container spec', () => {
     expect(asRoot.env.HOME).toBeUndefined();
   });
 
-  it('labels the container with the contract and idles without a start command', () => {
+  it('labels the container with the contract, the entry protocol and the shaping settings', () => {
     const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.labels).toMatchObject({
       'dual.workspace': 'shop-feat-x',
@@ -45,18 +49,21 @@ describe('workspace container spec', () => {
       'dual.ports': '3000,5173',
       'dual.host-rewrite': 'localhost',
       'dual.home': '/h/.dual',
+      'dual.entry': '1',
     });
+    expect(JSON.parse(spec.labels['dual.config']!)).toMatchObject({ image: 'node:22', ports: [3000, 5173], setup: null, attached: {} });
     expect(spec.labels['dual.version']).toBeTruthy();
-    expect(spec.cmd).toEqual(['sleep', 'infinity']);
     expect(spec.init).toBe(true);
     expect(spec.hostname).toBe('shop-feat-x');
     expect(spec.publishLoopback).toEqual([3000, 5173]);
     expect(spec.networkMode).toBe('dual-workspaces');
   });
 
-  it('runs `start` through sh inside the container, with the repo env over dual defaults', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ start: 'npm run dev', env: { NODE_ENV: 'development' } }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
-    expect(spec.cmd).toEqual(['sh', '-c', 'npm run dev']);
+  it("runs dual's entry script (setup, then start) as the main process, with the repo env over dual defaults", () => {
+    const config = dualJsonSchema.parse({ setup: 'npm ci', start: 'npm run dev', env: { NODE_ENV: 'development' } });
+    const spec = workspaceContainerSpec(identity, config, 'i', { uid: 0, gid: 0 }, NO_SHARES);
+    expect(spec.cmd).toEqual(['sh', '-c', ENTRY_SCRIPT, 'dual-entry', 'npm ci', 'npm run dev', `${identity.worktree}/node_modules`]);
+    expect(workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
     expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
   });
 

@@ -44,7 +44,7 @@ describe('dashboard snapshot', () => {
 
   it('joins the route table with health, git, usage and attached containers', () => {
     const view = { id: 'shop-main', main: record({}), attached: [record({ containerId: 'a1', attached: 'db', name: 'dual-shop-main--db' })] };
-    const [ws] = buildSnapshot([view], facts()).workspaces;
+    const [ws] = buildSnapshot([view], [], facts()).workspaces;
     expect(ws).toMatchObject({
       id: 'shop-main', repo: 'shop', branch: 'main', status: 'partly-serving',
       ports: [{ port: 3000, answers: true }, { port: 5173, answers: false }],
@@ -56,13 +56,13 @@ describe('dashboard snapshot', () => {
 
   it('shows a stopped workspace as stopped whatever its ports last answered, and no usage', () => {
     const view = { id: 'shop-main', main: record({ state: 'exited' }), attached: [] };
-    const [ws] = buildSnapshot([view], facts()).workspaces;
+    const [ws] = buildSnapshot([view], [], facts()).workspaces;
     expect(ws).toMatchObject({ status: 'stopped', cpuPercent: null, ports: [{ answers: null }, { answers: null }] });
   });
 
   it('reads setup failure and its exit code from the markers', () => {
     const view = { id: 'shop-main', main: record({}), attached: [] };
-    const [ws] = buildSnapshot([view], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
+    const [ws] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
     expect(ws).toMatchObject({ status: 'setup-failed', setupExitCode: 3, statusLabel: 'setup failed' });
   });
 });

@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDualJson, parseDualJson } from '../../src/config/dual-json.js';
+import { portsToOpen } from '../../proxy/port-policy.js';
 
 const FILE = '/repo/.dual.json';
 
@@ -62,5 +64,60 @@ describe('.dual.json', () => {
 
   it('reports JSON syntax errors with the file name', () => {
     expect(errorOf('{"ports":')).toMatch(/^\/repo\/\.dual\.json: not valid JSON/);
+  });
+
+  it('refuses privileged ports: the proxy would open the same port on the host', () => {
+    expect(errorOf('{"ports":[3000,80]}')).toBe(
+      `${FILE}: key "ports.1": expected a port from 1024 to 65535: the proxy listens on the same port on the host, and ports below 1024 are privileged`,
+    );
+    expect(parseDualJson('{"ports":[1024,65535]}', FILE).ports).toEqual([1024, 65535]);
+  });
+
+  it('bounds every string and list a branch controls', () => {
+    const many = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+    expect(errorOf(JSON.stringify({ start: 'x'.repeat(32 * 1024 + 1) }))).toContain('key "start": expected at most 32768 characters');
+    expect(parseDualJson(JSON.stringify({ start: 'x'.repeat(32 * 1024) }), FILE).start).toHaveLength(32 * 1024);
+    expect(errorOf(JSON.stringify({ setup: 'x'.repeat(40_000) }))).toContain('key "setup": expected at most 32768 characters');
+    expect(errorOf(JSON.stringify({ image: 'i'.repeat(513) }))).toContain('key "image": expected an image reference of at most 512 characters');
+    expect(errorOf(JSON.stringify({ env: Object.fromEntries(many(1001, (i) => [`K${i}`, 'v'] as const)) }))).toBe(`${FILE}: key "env": expected at most 1000 variables`);
+    expect(Object.keys(parseDualJson(JSON.stringify({ env: Object.fromEntries(many(1000, (i) => [`K${i}`, 'v'] as const)) }), FILE).env)).toHaveLength(1000);
+    expect(errorOf(JSON.stringify({ env: { ['K'.repeat(257)]: 'v' } }))).toContain('expected variable names of at most 256 characters');
+    expect(errorOf(JSON.stringify({ env: { 'A=B': 'v' } }))).toContain('expected variable names without "=" or NUL');
+    expect(errorOf(JSON.stringify({ env: { A: 'v'.repeat(32 * 1024 + 1) } }))).toContain('key "env.A": expected values of at most 32768 characters');
+    expect(errorOf(JSON.stringify({ env: { A: 'a\u0000b' } }))).toContain('key "env.A": expected values without NUL');
+    expect(errorOf(JSON.stringify({ volumes: many(33, (i) => `v${i}`) }))).toContain('key "volumes": expected at most 32 volumes');
+    expect(errorOf(JSON.stringify({ volumes: ['v'.repeat(1025)] }))).toContain('key "volumes.0": expected a path of at most 1024 characters');
+    const attached = (declaration: object) => JSON.stringify({ attached: { db: { image: 'postgres:16', ...declaration } } });
+    expect(errorOf(attached({ command: many(257, () => 'a') }))).toContain('key "attached.db.command"');
+    expect(errorOf(attached({ command: 'x'.repeat(40_000) }))).toContain('key "attached.db.command"');
+    expect(errorOf(attached({ env: Object.fromEntries(many(1001, (i) => [`K${i}`, ''] as const)) }))).toContain('key "attached.db.env": expected at most 1000 variables');
+    expect(errorOf(attached({ volumes: many(33, (i) => `/v${i}`) }))).toContain('key "attached.db.volumes": expected at most 32 volumes');
+    const tooMany = Object.fromEntries(many(33, (i) => [`a${i}`, { image: 'x' }] as const));
+    expect(errorOf(JSON.stringify({ attached: tooMany }))).toBe(`${FILE}: key "attached": expected at most 32 attached containers`);
+  });
+
+  it('refuses a file over 256 KiB before reading it, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dual-json-'));
+    writeFileSync(join(dir, '.dual.json'), JSON.stringify({ start: 'x'.repeat(300 * 1024) }));
+    expect(() => loadDualJson(dir)).toThrow(`${dir}/.dual.json: 300 KiB, more than the 256 KiB a .dual.json may have; keep long scripts in files of the repo`);
+  });
+
+  it('refuses what is not a regular file of the worktree: a FIFO, a device, a link out of the worktree', () => {
+    const fifo = mkdtempSync(join(tmpdir(), 'dual-json-'));
+    execFileSync('mkfifo', [join(fifo, '.dual.json')]);
+    expect(() => loadDualJson(fifo)).toThrow(`${fifo}/.dual.json: not a regular file; commit a JSON file there`);
+    const device = mkdtempSync(join(tmpdir(), 'dual-json-'));
+    symlinkSync('/dev/zero', join(device, '.dual.json'));
+    expect(() => loadDualJson(device)).toThrow(`${device}/.dual.json: is a symbolic link to /dev/zero, outside the worktree; commit the file itself`);
+    const inside = mkdtempSync(join(tmpdir(), 'dual-json-'));
+    writeFileSync(join(inside, 'dual.json'), '{"ports":[4000]}');
+    symlinkSync('dual.json', join(inside, '.dual.json'));
+    expect(loadDualJson(inside).ports).toEqual([4000]);
+  });
+});
+
+describe('proxy port policy', () => {
+  it('opens declared ports from 1024 up and refuses privileged ones', () => {
+    expect(portsToOpen([80, 3000, 22, 1024, 1023])).toEqual({ open: [3000, 1024], refused: [80, 22, 1023] });
   });
 });

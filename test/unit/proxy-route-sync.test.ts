@@ -41,8 +41,10 @@ class FakeEngine implements DockerDiscovery {
   }
 }
 
+/** Polls `check` until true; the deadline is generous because it only ends a failing wait. */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  const deadline = Date.now() + 30_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 }
 

@@ -4,7 +4,7 @@ import { DualError } from '../../src/errors.js';
 import { homeFilters, LABEL } from '../../src/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
 import type { Context } from '../../src/wiring.js';
-import { hostUser } from '../create.js';
+import { hostUser } from '../host-user.js';
 import { hostShares, type HostShares } from '../host-shares.js';
 import { ensureImage } from '../image.js';
 import { gitLayout } from '../git-view.js';

@@ -1,5 +1,6 @@
 import type { Context } from '../../src/wiring.js';
 import { listWorkspaces } from '../list.js';
+import type { Workspace } from '../workspace.js';
 import { attachedByWorkspace, type Attached } from './find.js';
 
 export interface Usage {
@@ -11,7 +12,10 @@ export interface WorkspaceStatus {
   id: string;
   repo: string;
   branch: string;
+  /** As `dual list` says it: running means serving (setup succeeded, every port answers). */
   state: string;
+  setup?: Workspace['setup'];
+  endpoints?: Workspace['endpoints'];
   /** The workspace container plus its running attached containers; undefined when nothing runs. */
   usage?: Usage;
   attached: Array<Attached & { usage?: Usage }>;
@@ -24,7 +28,7 @@ export interface StatusReport {
 
 /** `dual status`: one summary. Stats are read in parallel (each takes the engine ~1 s to sample). */
 export async function statusReport(ctx: Context): Promise<StatusReport> {
-  const [workspaces, groups] = await Promise.all([listWorkspaces(ctx), attachedByWorkspace(ctx)]);
+  const [workspaces, groups] = await Promise.all([listWorkspaces(ctx, { probe: true }), attachedByWorkspace(ctx)]);
   const sample = async (containerId: string | undefined, running: boolean): Promise<Usage | undefined> => {
     if (!containerId || !running) return undefined;
     try {
@@ -44,7 +48,7 @@ export async function statusReport(ctx: Context): Promise<StatusReport> {
       const usage = parts.length
         ? parts.reduce((sum, u) => ({ cpuPercent: sum.cpuPercent + u.cpuPercent, memoryBytes: sum.memoryBytes + u.memoryBytes }))
         : undefined;
-      return { id: w.id, repo: w.repo, branch: w.branch, state: w.state, usage, attached };
+      return { id: w.id, repo: w.repo, branch: w.branch, state: w.state, setup: w.setup, endpoints: w.endpoints, usage, attached };
     }),
   );
   return { workspaces: rows, proxy: await proxyState(ctx.paths.home) };
@@ -56,7 +60,8 @@ async function proxyState(home: string): Promise<{ state: string; detail?: strin
     const { proxyStatus } = await import('../../proxy/daemon.js');
     const s = proxyStatus(home);
     if (!s.running) return { state: 'stopped', detail: 'start it with `dual proxy start`' };
-    return { state: 'running', detail: `pid ${s.pid}, ports ${s.ports.join(',') || '-'} on ${s.bind.join(',') || '-'}` };
+    const supervised = s.supervisor?.running ? `, supervised, restarts ${s.supervisor.restarts}` : s.service ? `, run by ${s.service}` : '';
+    return { state: 'running', detail: `pid ${s.pid}, ports ${s.ports.join(',') || '-'} on ${s.bind.join(',') || '-'}${supervised}` };
   } catch (error) {
     return { state: 'unknown', detail: (error as Error).message.split('\n')[0] };
   }

@@ -36,9 +36,18 @@ export function dashboardApp(): void {
     memoryBytes: number | null;
     attached: Attached[];
   }
+  interface ActionRecord {
+    requestId: string;
+    workspace: string;
+    action: string;
+    state: 'running' | 'done' | 'failed';
+    message: string;
+    forceable: boolean;
+  }
   interface Snapshot {
     engineConnected: boolean;
     workspaces: Workspace[];
+    actions: ActionRecord[];
   }
 
   const tokenMeta = document.querySelector('meta[name="dual-token"]');
@@ -128,6 +137,7 @@ export function dashboardApp(): void {
         gotData = true;
         setLive(true);
         snapshot = JSON.parse(data) as Snapshot;
+        settleActions(snapshot.actions);
         render();
       },
       controller.signal,
@@ -214,7 +224,8 @@ export function dashboardApp(): void {
       const section = sectionFor(repo);
       const rows = groups.get(repo) as Workspace[];
       const heading = section.querySelector('h2 small') as HTMLElement;
-      heading.textContent = `${rows.length} workspace${rows.length === 1 ? '' : 's'}`;
+      const serving = rows.filter((w) => w.status === 'serving').length;
+      heading.textContent = `${rows.length} workspace${rows.length === 1 ? '' : 's'} · ${serving} serving`;
       const tbody = section.querySelector('tbody') as HTMLTableSectionElement;
       const wanted: HTMLTableRowElement[] = rows.map((w) => {
         seen.add(w.id);
@@ -257,11 +268,11 @@ export function dashboardApp(): void {
             'tr',
             undefined,
             el('th', { scope: 'col' }, 'Branch'),
-            el('th', { scope: 'col' }, 'State'),
-            el('th', { scope: 'col' }, 'URLs'),
-            el('th', { scope: 'col', class: 'hide-narrow' }, 'CPU · memory'),
-            el('th', { scope: 'col', class: 'hide-narrow' }, 'Attached'),
-            el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')),
+            el('th', { scope: 'col', class: 'col-state' }, 'State'),
+            el('th', { scope: 'col', class: 'col-urls' }, 'URLs'),
+            el('th', { scope: 'col', class: 'col-usage hide-narrow' }, 'CPU · memory'),
+            el('th', { scope: 'col', class: 'col-attached hide-narrow' }, 'Attached'),
+            el('th', { scope: 'col', class: 'col-actions' }, el('span', { class: 'visually-hidden' }, 'Actions')),
           ),
         ),
         el('tbody'),
@@ -272,7 +283,7 @@ export function dashboardApp(): void {
   }
 
   function rowFor(w: Workspace, tbody: HTMLTableSectionElement): HTMLTableRowElement {
-    const signature = JSON.stringify([w, busy.get(w.id) || '', w.commit ? age(w.commit.committedAt) : '']);
+    const signature = JSON.stringify([w, busyLabel(w.id), w.commit ? age(w.commit.committedAt) : '']);
     let row: HTMLTableRowElement | null = null;
     for (const child of Array.from(tbody.children)) if (child instanceof HTMLTableRowElement && child.dataset.id === w.id) row = child;
     if (!row) {
@@ -288,43 +299,52 @@ export function dashboardApp(): void {
   }
 
   function branchCell(w: Workspace): HTMLTableCellElement {
-    const commit = w.commit
-      ? el('div', { class: 'commit', title: `${w.commit.sha} ${w.commit.subject}` }, el('code', undefined, w.commit.sha), ` ${w.commit.subject} · ${age(w.commit.committedAt)}`)
-      : null;
     const changes =
       w.changes === null
         ? null
         : w.changes > 0
           ? el('span', { class: 'dirty' }, `${w.changes} uncommitted change${w.changes === 1 ? '' : 's'}`)
-          : el('span', { class: 'clean' }, 'no uncommitted changes');
-    return el('td', { 'data-col': 'branch' }, el('div', { class: 'branch' }, w.branch), el('div', { class: 'wsid mono' }, w.id), commit, changes);
+          : el('span', { class: 'clean' }, 'clean');
+    const commit = w.commit
+      ? el('div', { class: 'commit' }, el('code', undefined, w.commit.sha), el('span', { class: 'subject', title: w.commit.subject }, w.commit.subject), el('span', { class: 'age' }, `· ${age(w.commit.committedAt)}`))
+      : null;
+    return el('td', { 'data-col': 'branch' }, el('div', { class: 'title' }, el('span', { class: 'branch' }, w.branch), el('span', { class: 'wsid mono' }, w.id), changes), commit);
   }
 
   function stateCell(w: Workspace): HTMLTableCellElement {
-    const label = w.status === 'setup-failed' && w.setupExitCode !== null ? `${w.statusLabel} (exit ${w.setupExitCode})` : w.statusLabel;
-    const badge = el('span', { class: 'badge', 'data-status': w.status, title: w.statusDetail }, label);
-    const pending = busy.get(w.id);
-    return el('td', { 'data-col': 'state' }, badge, el('span', { class: 'visually-hidden' }, `: ${w.statusDetail}`), pending ? el('span', { class: 'busy', role: 'status' }, `${pending}…`) : null);
+    const badge = el('span', { class: 'badge', 'data-status': w.status, title: w.statusDetail }, w.statusLabel);
+    const exit = w.status === 'setup-failed' && w.setupExitCode !== null ? el('span', { class: 'note' }, `exit code ${w.setupExitCode}`) : null;
+    const pending = busyLabel(w.id);
+    return el('td', { 'data-col': 'state' }, badge, el('span', { class: 'visually-hidden' }, `: ${w.statusDetail}`), exit, pending ? el('span', { class: 'busy', role: 'status' }, `${pending}…`) : null);
   }
 
   function portsCell(w: Workspace): HTMLTableCellElement {
     if (w.ports.length === 0) return el('td', undefined, el('span', { class: 'none' }, 'no ports'));
     const items = w.ports.map((p) => {
-      const answers = p.answers === null ? 'unknown' : p.answers ? 'yes' : 'no';
-      const said = p.answers === null ? 'not checked' : p.answers ? 'answers' : 'does not answer';
+      const running = w.containerState === 'running';
+      const answers = !running ? 'off' : p.answers === null ? 'unknown' : p.answers ? 'yes' : 'no';
+      const said = !running ? '' : p.answers === null ? 'checking' : p.answers ? 'answers' : 'no answer';
       return el(
         'li',
         { class: 'port', 'data-answers': answers, 'data-port': String(p.port) },
-        el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', class: 'mono' }, p.url.replace(/^https?:\/\//, '')),
-        el('small', undefined, said),
+        el('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer', class: 'mono' }, ...urlText(p.url)),
+        said ? el('small', undefined, said) : null,
       );
     });
     return el('td', { 'data-col': 'ports' }, el('ul', { class: 'ports' }, ...items));
   }
 
+  /** `shop-main.localhost:3000`, allowed to wrap only before `.localhost`, never inside the id or the port. */
+  function urlText(url: string): Array<Node | string> {
+    const bare = url.replace(/^https?:\/\//, '');
+    const dot = bare.indexOf('.');
+    return dot < 0 ? [bare] : [bare.slice(0, dot), el('wbr'), bare.slice(dot)];
+  }
+
   function usageCell(w: Workspace): HTMLTableCellElement {
     if (w.containerState !== 'running') return el('td', { class: 'hide-narrow usage' }, '–');
-    return el('td', { class: 'hide-narrow usage' }, el('b', undefined, cpu(w.cpuPercent)), ' · ', el('b', undefined, bytes(w.memoryBytes)));
+    if (w.cpuPercent === null && w.memoryBytes === null) return el('td', { class: 'hide-narrow usage' }, 'sampling…');
+    return el('td', { class: 'hide-narrow usage' }, el('b', undefined, cpu(w.cpuPercent)), el('b', undefined, bytes(w.memoryBytes)));
   }
 
   function attachedCell(w: Workspace): HTMLTableCellElement {
@@ -338,55 +358,90 @@ export function dashboardApp(): void {
   }
 
   function actionsCell(w: Workspace): HTMLTableCellElement {
-    const pending = busy.has(w.id);
+    const pending = busyLabel(w.id) !== '';
     const running = w.containerState === 'running';
-    const button = (action: string, text: string, extra?: Record<string, string>) => {
-      const node = el('button', { type: 'button', 'data-action': action, 'data-focus': `${w.id}:${action}`, 'aria-label': `${text} ${w.id}`, ...extra }, text);
-      if (pending) node.disabled = true;
+    // While an action runs the buttons say so but stay focusable (a disabled button would drop keyboard focus).
+    const button = (action: string, focus: string, text: string, onClick: () => void, extra?: Record<string, string>) => {
+      const node = el('button', { type: 'button', 'data-action': action, 'data-focus': `${w.id}:${focus}`, 'aria-label': `${text} ${w.id}`, ...extra }, text);
+      if (pending && action !== 'logs') node.setAttribute('aria-disabled', 'true');
+      node.addEventListener('click', () => {
+        if (node.getAttribute('aria-disabled') !== 'true') onClick();
+      });
       return node;
     };
-    const cell = el('td', { 'data-col': 'actions' });
     const box = el('div', { class: 'actions' });
-    const first = w.ports[0];
-    if (first && running) box.append(el('a', { class: 'button', href: first.url, target: '_blank', rel: 'noopener noreferrer', 'data-focus': `${w.id}:open`, 'aria-label': `Open ${w.id}` }, 'Open'));
-    const logs = button('logs', 'Logs');
-    logs.disabled = false;
-    logs.addEventListener('click', () => openLogs(w.id, null));
-    box.append(logs);
-    const toggle = running ? button('stop', 'Stop') : button('start', 'Start');
-    toggle.addEventListener('click', () => void act(w.id, running ? 'stop' : 'start', false));
-    box.append(toggle);
-    const restart = button('restart', 'Restart');
-    restart.addEventListener('click', () => void act(w.id, 'restart', false));
-    box.append(restart);
-    const destroy = button('destroy', 'Destroy', { class: 'danger' });
-    destroy.addEventListener('click', () => confirmDestroy(w.id));
-    box.append(destroy);
-    cell.append(box);
-    return cell;
+    box.append(button('logs', 'logs', 'Logs', () => openLogs(w.id, null)));
+    box.append(running ? button('stop', 'toggle', 'Stop', () => void act(w.id, 'stop', false)) : button('start', 'toggle', 'Start', () => void act(w.id, 'start', false)));
+    if (running) box.append(button('restart', 'restart', 'Restart', () => void act(w.id, 'restart', false)));
+    box.append(button('destroy', 'destroy', 'Destroy', () => confirmDestroy(w.id), { class: 'danger' }));
+    return el('td', { 'data-col': 'actions' }, box);
   }
 
   // ---- actions ----
   const PROGRESS: Record<string, string> = { start: 'starting', stop: 'stopping', restart: 'restarting', destroy: 'destroying' };
 
+  /** What runs on a workspace now, from this page or any other (the snapshot carries every tab's actions). */
+  function busyLabel(id: string): string {
+    const mine = busy.get(id);
+    if (mine) return mine;
+    const other = snapshot ? snapshot.actions.find((a) => a.workspace === id && a.state === 'running') : undefined;
+    return other ? PROGRESS[other.action] || other.action : '';
+  }
+
+  /** Outcomes this page waits for, by request id: they arrive in the snapshot, not in the POST's answer. */
+  const waiters = new Map<string, (record: ActionRecord) => void>();
+
+  function settleActions(records: ActionRecord[]): void {
+    for (const record of records) {
+      const waiter = record.state === 'running' ? undefined : waiters.get(record.requestId);
+      if (waiter) {
+        waiters.delete(record.requestId);
+        waiter(record);
+      }
+    }
+  }
+
+  function newRequestId(): string {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   async function act(id: string, action: string, force: boolean): Promise<{ ok: boolean; message: string; forceable: boolean }> {
+    const requestId = newRequestId();
     busy.set(id, PROGRESS[action] || action);
     render();
+    const outcome = new Promise<ActionRecord>((resolve) => waiters.set(requestId, resolve));
     try {
-      const response = await fetch(`/api/workspaces/${encodeURIComponent(id)}/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-dual-token': token },
-        body: JSON.stringify({ force }),
-        cache: 'no-store',
-      });
-      const result = (await response.json().catch(() => ({}))) as { ok?: boolean; message?: string; error?: string; forceable?: boolean };
-      const outcome = { ok: response.ok && result.ok === true, message: result.message || result.error || `HTTP ${response.status}`, forceable: result.forceable === true };
-      if (outcome.ok) toast(`${id}: ${action} done`, false);
-      else if (!outcome.forceable) toast(`${action} ${id} failed: ${outcome.message}`, true);
-      return outcome;
-    } catch (error) {
-      toast(`${action} ${id} failed: ${String(error)}`, true);
-      return { ok: false, message: String(error), forceable: false };
+      // Starting or stopping a container changes the host's network interfaces, and Chromium may
+      // then drop the connection (ERR_NETWORK_CHANGED). The request id makes a resend harmless.
+      let refusal = '';
+      let accepted = false;
+      for (let attempt = 0; attempt < 5 && !accepted && !refusal; attempt += 1) {
+        try {
+          const response = await fetch(`/api/workspaces/${encodeURIComponent(id)}/${action}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-dual-token': token },
+            body: JSON.stringify({ force, requestId }),
+            cache: 'no-store',
+          });
+          if (response.status === 202) accepted = true;
+          else refusal = ((await response.json().catch(() => ({}))) as { error?: string }).error || `HTTP ${response.status}`;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+        }
+      }
+      if (!accepted) {
+        waiters.delete(requestId);
+        const message = refusal || 'the proxy could not be reached';
+        toast(`${action} ${id} failed: ${message}`, true);
+        return { ok: false, message, forceable: false };
+      }
+      const record = await outcome;
+      const ok = record.state === 'done';
+      if (ok) toast(`${id}: ${record.message}`, false);
+      else if (!record.forceable) toast(`${action} ${id} failed: ${record.message}`, true);
+      return { ok, message: record.message, forceable: record.forceable };
     } finally {
       busy.delete(id);
       render();
@@ -454,17 +509,21 @@ export function dashboardApp(): void {
   let logTarget: { id: string; attached: string | null } | null = null;
   let logAbort: AbortController | null = null;
   let logOpener: HTMLElement | null = null;
+  /** The followed container stopped: the stream is reopened when it runs again. */
+  let logEnded = false;
 
   function stripAnsi(text: string): string {
     return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\u001b\][^\u0007]*\u0007/g, '');
   }
 
-  function openLogs(id: string, attached: string | null): void {
-    logOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  function openLogs(id: string, attached: string | null, resumed = false): void {
+    if (!resumed) logOpener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     logAbort?.abort();
     const controller = new AbortController();
     logAbort = controller;
     logTarget = { id, attached };
+    logEnded = false;
+    // On a restart the container's log holds the earlier runs too: show its tail afresh.
     logOutput.replaceChildren();
     logPanel.hidden = false;
     main.classList.add('with-logs');
@@ -477,7 +536,10 @@ export function dashboardApp(): void {
       (event, data) => {
         const value = JSON.parse(data) as { stream?: string; text?: string; reason?: string };
         if (event === 'log') appendLog(stripAnsi(value.text || ''), value.stream === 'stderr');
-        if (event === 'end') logState.textContent = `ended: ${value.reason || ''}`;
+        if (event === 'end') {
+          logState.textContent = `ended: ${value.reason || ''}`;
+          logEnded = true;
+        }
       },
       controller.signal,
     ).then(
@@ -486,8 +548,8 @@ export function dashboardApp(): void {
         if (!controller.signal.aborted) logState.textContent = `stopped: ${String(error)}`;
       },
     );
-    logState.textContent = 'following';
-    (byId<HTMLButtonElement>('log-close')).focus();
+    logState.textContent = resumed ? 'following (started again)' : 'following';
+    if (!resumed) byId<HTMLButtonElement>('log-close').focus();
   }
 
   function appendLog(text: string, isErr: boolean): void {
@@ -506,6 +568,8 @@ export function dashboardApp(): void {
     if (!logTarget) return;
     const target = logTarget;
     const ws = snapshot ? snapshot.workspaces.find((w) => w.id === target.id) : undefined;
+    const state = !ws ? undefined : target.attached ? ws.attached.find((a) => a.name === target.attached)?.state : ws.containerState;
+    if (logEnded && state === 'running') openLogs(target.id, target.attached, true);
     const what = target.attached ? `${target.attached} (attached to ${target.id})` : target.id;
     logTitle.textContent = `Logs: ${what}${ws ? '' : ' (destroyed)'}`;
   }

@@ -39,20 +39,24 @@ input[type=search]{min-width:16rem}
 main{padding:.5rem 1.25rem 3rem}
 main.with-logs{padding-bottom:calc(45vh + 2rem)}
 .empty{background:var(--panel);border:1px dashed var(--line);border-radius:8px;padding:2rem;text-align:center;color:var(--muted)}
-section.repo{margin-top:1rem;background:var(--panel);border:1px solid var(--line);border-radius:8px;overflow:hidden}
+section.repo{margin-top:1rem;background:var(--panel);border:1px solid var(--line);border-radius:8px;overflow-x:auto}
 section.repo h2{font-size:15px;margin:0;padding:.55rem .9rem;border-bottom:1px solid var(--line);display:flex;gap:.6rem;align-items:baseline}
 section.repo h2 small{color:var(--muted);font-weight:400;font-size:13px}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse;width:100%;table-layout:fixed;min-width:44rem}
+th.col-state{width:11.5rem}th.col-urls{width:14.5rem}th.col-usage{width:6.5rem}th.col-attached{width:9.5rem}th.col-actions{width:15.5rem}
 th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:.35rem .7rem;border-bottom:1px solid var(--line-soft);white-space:nowrap}
-td{padding:.5rem .7rem;border-bottom:1px solid var(--line-soft);vertical-align:top}
+td{padding:.45rem .7rem;border-bottom:1px solid var(--line-soft);vertical-align:top}
 tbody tr:last-child td{border-bottom:0}
 tr[data-status] td:first-child{box-shadow:inset 3px 0 0 var(--tone)}
+.title{display:flex;flex-wrap:wrap;gap:0 .6rem;align-items:baseline}
 .branch{font-weight:600;word-break:break-all}
-.wsid{color:var(--muted)}
-.commit{color:var(--muted);margin-top:.15rem;max-width:32rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.wsid{color:var(--muted);font-size:12px;word-break:break-all}
+.commit{color:var(--muted);margin-top:.1rem;display:flex;gap:.3rem;align-items:baseline;white-space:nowrap;overflow:hidden}
 .commit code{color:var(--text)}
-.dirty{display:inline-block;margin-top:.2rem;font-size:12px;color:var(--warn);background:var(--warn-bg);border-radius:4px;padding:0 .35rem}
-.clean{display:inline-block;margin-top:.2rem;font-size:12px;color:var(--muted)}
+.subject{min-width:0;flex:0 1 auto;overflow:hidden;text-overflow:ellipsis}
+.age{flex:none}
+.dirty{font-size:12px;font-weight:600;color:var(--warn);background:var(--warn-bg);border-radius:4px;padding:0 .35rem}
+.clean{font-size:12px;color:var(--muted)}
 .badge{display:inline-flex;gap:.35rem;align-items:center;white-space:nowrap;border-radius:999px;padding:.1rem .55rem;font-size:12.5px;font-weight:600;color:var(--tone);background:var(--tone-bg)}
 .badge::before{content:var(--glyph);font-size:11px}
 [data-status=serving]{--tone:var(--ok);--tone-bg:var(--ok-bg);--glyph:"\\25CF"}
@@ -65,20 +69,22 @@ tr[data-status] td:first-child{box-shadow:inset 3px 0 0 var(--tone)}
 [data-status=stopped]{--tone:var(--off);--tone-bg:var(--off-bg);--glyph:"\\25A0"}
 [data-status=paused]{--tone:var(--warn);--tone-bg:var(--warn-bg);--glyph:"\\2016"}
 [data-status=restarting]{--tone:var(--info);--tone-bg:var(--info-bg);--glyph:"\\21BB"}
+.note{display:block;margin-top:.2rem;font-size:12px;color:var(--muted)}
 .busy{display:block;margin-top:.3rem;font-size:12px;color:var(--info)}
 ul.ports,ul.attached{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:.15rem}
 .port{display:flex;gap:.35rem;align-items:baseline}
-.port a{word-break:break-all}
+.port a{overflow-wrap:break-word}
 .port small{white-space:nowrap}
 .port::before{content:"";flex:none;align-self:center;width:.55rem;height:.55rem;border-radius:50%;border:2px solid var(--off)}
 .port[data-answers=yes]::before{background:var(--ok);border-color:var(--ok)}
 .port[data-answers=no]::before{border-color:var(--bad)}
 .port small{color:var(--muted)}
-.usage{white-space:nowrap;color:var(--muted)}
+.usage{white-space:nowrap;color:var(--muted);font-size:13px}
+.usage b{display:block}
 .usage b{color:var(--text);font-weight:500}
-button,.button{display:inline-flex;align-items:center;gap:.3rem;background:var(--btn);border:1px solid var(--line);border-radius:6px;padding:.2rem .55rem;cursor:pointer;text-decoration:none;font-size:13px;white-space:nowrap}
+button,.button{display:inline-flex;align-items:center;gap:.3rem;background:var(--btn);border:1px solid var(--line);border-radius:6px;padding:.15rem .5rem;cursor:pointer;text-decoration:none;font-size:13px;white-space:nowrap}
 button:hover,.button:hover{background:var(--btn-hover)}
-button:disabled{opacity:.55;cursor:default}
+button:disabled,button[aria-disabled=true]{opacity:.55;cursor:default}
 button.danger{color:var(--danger)}
 button.danger:hover{background:var(--danger-bg)}
 button.chip{border-radius:999px;font-size:12px;padding:.05rem .5rem}

@@ -1,0 +1,44 @@
+import type { SetupState } from '../src/setup-state.js';
+import { LABEL } from '../src/labels.js';
+
+/**
+ * What `dual list` and `dual status` call a workspace's state. "running" means serving: the
+ * container runs, its setup succeeded, and every declared port answers. Pure, so the rules
+ * are unit-tested.
+ */
+export interface StateFacts {
+  /** Docker's container state: running, exited, created, ... */
+  container: string;
+  /** The container runs dual's entry script with a setup command. */
+  hasSetup: boolean;
+  setup: SetupState;
+  /** Per declared port; undefined when not probed. */
+  ports?: Array<{ port: number; listening: boolean }>;
+}
+
+export function describeState(facts: StateFacts): string {
+  if (facts.container !== 'running') return facts.container;
+  if (facts.hasSetup) {
+    if (facts.setup.kind === 'failed') return `setup failed (exit ${facts.setup.exitCode})`;
+    if (facts.setup.kind === 'running' || facts.setup.kind === 'pending') return 'setting up';
+  }
+  const silent = (facts.ports ?? []).filter((p) => !p.listening).map((p) => p.port);
+  return silent.length === 0 ? 'running' : `running (${silent.join(', ')} not listening)`;
+}
+
+/** The setup part of the state for JSON: none, pending, running, ok, failed (+ exit code), unknown. */
+export function setupSummary(hasSetup: boolean, setup: SetupState): { state: string; exitCode?: number } {
+  if (!hasSetup) return { state: 'none' };
+  return setup.kind === 'failed' ? { state: 'failed', exitCode: setup.exitCode } : { state: setup.kind };
+}
+
+/** Does this container run setup in its entry script? Read from its own labels, never from the worktree (which may have changed). */
+export function containerHasSetup(labels: Record<string, string>): boolean {
+  if (!labels[LABEL.entry]) return false;
+  try {
+    const recorded = JSON.parse(labels[LABEL.config] ?? '{}') as { setup?: unknown };
+    return typeof recorded.setup === 'string' && recorded.setup.length > 0;
+  } catch {
+    return false;
+  }
+}
