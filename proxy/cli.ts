@@ -126,7 +126,8 @@ export function registerProxyCommands(program: Command): void {
       process.stdout.write(`wrote ${result.file}:\n${result.content}`);
       for (const command of result.ran) process.stdout.write(`ran: ${command.map(shellQuote).join(' ')}\n`);
       if (result.toRun.length > 0) {
-        process.stdout.write(`${result.toRun[0]![0]} was not found, so nothing was started; to start it now and at every login, run:\n`);
+        const why = result.managerDown ? `${result.toRun[0]![0]} could not reach a user service manager (${result.managerDown})` : `${result.toRun[0]![0]} was not found`;
+        process.stdout.write(`${why}, so nothing was started; to start it now and at every login, run:\n`);
         for (const command of result.toRun) process.stdout.write(`  ${command.map(shellQuote).join(' ')}\n`);
       }
     });

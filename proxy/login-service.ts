@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { DualError } from '../src/errors.js';
@@ -14,6 +14,8 @@ import { DualError } from '../src/errors.js';
 export const MARKER = 'Written by `dual proxy install`';
 export const SYSTEMD_UNIT = 'dual-proxy.service';
 export const LAUNCHD_LABEL = 'dev.dual.proxy';
+/** Install records the directories it had to create in the file, so uninstall removes exactly those. */
+const MADE = 'directory made by install:';
 
 export interface ServiceInputs {
   /** Absolute path of node. */
@@ -39,10 +41,11 @@ export function serviceFile({ platform, env }: ServiceEnv): string {
 }
 
 /** A systemd unit. Values are quoted for systemd: "..." with \ and " escaped, % doubled (specifiers), $ doubled in ExecStart. */
-export function renderSystemdUnit(inputs: ServiceInputs): string {
+export function renderSystemdUnit(inputs: ServiceInputs, made: string[] = []): string {
   const exec = [inputs.node, inputs.bin, 'proxy'].map((a) => systemdQuote(a.replaceAll('$', '$$$$'))).join(' ');
   return [
     `# ${MARKER}; \`dual proxy uninstall\` removes it.`,
+    ...made.map((dir) => `# ${MADE} ${encodeURIComponent(dir)}`),
     '[Unit]',
     'Description=dual proxy: serves <workspace>.localhost:<port>',
     // Restart=on-failure, but a proxy that cannot start at all stops after 5 tries in 30 s.
@@ -69,12 +72,13 @@ function systemdQuote(value: string): string {
 }
 
 /** A launchd agent: KeepAlive restarts it when it exits with a failure, RunAtLoad starts it at login. */
-export function renderLaunchdPlist(inputs: ServiceInputs): string {
+export function renderLaunchdPlist(inputs: ServiceInputs, made: string[] = []): string {
   const string = (value: string) => `<string>${xmlEscape(value)}</string>`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
     `<!-- ${MARKER}; \`dual proxy uninstall\` removes it. -->`,
+    ...made.map((dir) => `<!-- ${MADE} ${encodeURIComponent(dir)} -->`),
     '<plist version="1.0">',
     '<dict>',
     `  <key>Label</key>${string(LAUNCHD_LABEL)}`,
@@ -116,10 +120,12 @@ export function serviceCommands(platform: NodeJS.Platform, file: string, uid: nu
 export interface InstallResult {
   file: string;
   content: string;
-  /** Commands dual ran (the service manager was found). */
+  /** Commands dual ran (the service manager answered). */
   ran: string[][];
-  /** Commands for the user to run (it was not). */
+  /** Commands for the user to run (no service manager, or it did not answer). */
   toRun: string[][];
+  /** Why `toRun` is not empty when the manager exists but did not answer (no user session bus). */
+  managerDown?: string;
 }
 
 export function installService(inputs: ServiceInputs, where: ServiceEnv): InstallResult {
@@ -130,20 +136,34 @@ export function installService(inputs: ServiceInputs, where: ServiceEnv): Instal
     }
     throw new DualError(`${file} exists and was not written by dual; move it away, then run \`dual proxy install\` again`);
   }
-  const content = where.platform === 'darwin' ? renderLaunchdPlist(inputs) : renderSystemdUnit(inputs);
+  const made = missingDirectories(dirname(file));
+  const content = where.platform === 'darwin' ? renderLaunchdPlist(inputs, made) : renderSystemdUnit(inputs, made);
   const { activate } = serviceCommands(where.platform, file, where.uid);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content, { mode: 0o644 });
   if (!findOnPath(activate[0]![0]!, where.env)) return { file, content, ran: [], toRun: activate };
+  const ran: string[][] = [];
   for (const command of activate) {
     const failure = run(command, where.env);
+    if (failure && ran.length === 0 && isManagerDown(failure)) {
+      // systemctl installed but no user manager (a container, WSL without systemd): the unit
+      // is right, it just cannot be started from here. Keep it and say what to run later.
+      return { file, content, ran, toRun: activate, managerDown: failure };
+    }
     if (failure) {
-      // Nothing half-made: the file goes again, and the reason is shown.
-      rmSync(file, { force: true });
+      // Nothing half-made: what ran is undone, the file goes again, and the reason is shown.
+      if (ran.length > 0) for (const undo of serviceCommands(where.platform, file, where.uid).deactivate) run(undo, where.env);
+      removeWhatInstallMade(file, made);
       throw new DualError(`\`${command.join(' ')}\` failed (${failure}); nothing was installed`);
     }
+    ran.push(command);
   }
-  return { file, content, ran: activate, toRun: [] };
+  return { file, content, ran, toRun: [] };
+}
+
+/** systemctl's and launchctl's words for "there is no service manager session to talk to". */
+function isManagerDown(failure: string): boolean {
+  return /Failed to connect to bus|No medium found|System has not been booted with systemd|Could not find domain/i.test(failure);
 }
 
 export interface UninstallResult {
@@ -162,14 +182,37 @@ export function uninstallService(where: ServiceEnv): UninstallResult {
   if (manager) {
     const failure = run(deactivate[0]!, where.env);
     // A service that was never enabled (installed where no manager ran) has nothing to stop.
-    if (failure && !/not loaded|not found|No such file|Could not find/i.test(failure)) {
+    if (failure && !isManagerDown(failure) && !/not loaded|not found|No such file|Could not find/i.test(failure)) {
       throw new DualError(`\`${deactivate[0]!.join(' ')}\` failed (${failure}); ${file} is left in place`);
     }
-    ran.push(deactivate[0]!);
+    if (!failure) ran.push(deactivate[0]!);
   }
-  rmSync(file, { force: true });
+  removeWhatInstallMade(file, madeDirectories(readFileSync(file, 'utf8')));
   if (manager) for (const command of deactivate.slice(1)) if (!run(command, where.env)) ran.push(command);
   return { file, ran };
+}
+
+/** The directories from `dir` upwards that do not exist yet, deepest first. */
+function missingDirectories(dir: string): string[] {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
+  return missing;
+}
+
+function madeDirectories(content: string): string[] {
+  return [...content.matchAll(new RegExp(`${MADE} (\\S+)`, 'g'))].map((m) => decodeURIComponent(m[1]!));
+}
+
+/** The file, then the directories install made (deepest first), each only if empty. */
+function removeWhatInstallMade(file: string, made: string[]): void {
+  rmSync(file, { force: true });
+  for (const dir of made) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break; // not empty (something else lives there now): it and its parents stay
+    }
+  }
 }
 
 /** undefined when it exited 0, else its last stderr line (or how it ended). Never through a shell. */

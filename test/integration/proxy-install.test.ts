@@ -9,7 +9,7 @@ import { parseUnit } from '../helpers/unit-file.js';
 const sandbox = new Sandbox();
 afterAll(() => sandbox.cleanup());
 
-function world(name: string, withSystemctl: boolean) {
+function world(name: string, withSystemctl: boolean, systemctlScript = '') {
   const home = sandbox.path(name, 'user-home');
   const bin = sandbox.path(name, 'bin');
   mkdirSync(home, { recursive: true });
@@ -17,7 +17,7 @@ function world(name: string, withSystemctl: boolean) {
   const record = join(bin, 'systemctl.log');
   if (withSystemctl) {
     // A stand-in that records how it was called: dual must run it, never through a shell.
-    writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${record}'\n`);
+    writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${record}'\n${systemctlScript}`);
     chmodSync(join(bin, 'systemctl'), 0o755);
   }
   const env = { ...sandbox.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), PATH: bin };
@@ -44,6 +44,9 @@ describe('dual proxy install / uninstall', () => {
     const removed = await dualOk(['proxy', 'uninstall'], { env: w.env });
     expect(removed.stdout).toContain(`removed ${w.unit}`);
     expect(existsSync(w.unit)).toBe(false);
+    // The directories install made for it go too; HOME, which was there before, stays.
+    expect(existsSync(join(w.env.XDG_CONFIG_HOME, 'systemd'))).toBe(false);
+    expect(existsSync(w.env.HOME)).toBe(true);
 
     const again = await runDual(['proxy', 'uninstall'], { env: w.env });
     expect(again.code).toBe(1);
@@ -58,6 +61,27 @@ describe('dual proxy install / uninstall', () => {
     await dualOk(['proxy', 'uninstall'], { env: w.env });
     expect(readFileSync(w.record, 'utf8').split('\n').slice(2)).toEqual(['--user disable --now dual-proxy.service', '--user daemon-reload', '']);
     expect(existsSync(w.unit)).toBe(false);
+  });
+
+  it('with systemctl but no user manager (as on this machine): keeps the unit and prints what to run', async () => {
+    const w = world('nobus', true, `echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n`);
+    const installed = await dualOk(['proxy', 'install'], { env: w.env });
+    expect(installed.stdout).toContain('systemctl could not reach a user service manager (Failed to connect to bus: No medium found)');
+    expect(installed.stdout).toContain('  systemctl --user enable --now dual-proxy.service\n');
+    expect(existsSync(w.unit)).toBe(true);
+    const removed = await dualOk(['proxy', 'uninstall'], { env: w.env });
+    expect(removed.stdout).not.toContain('ran:');
+    expect(removed.stdout).toContain(`removed ${w.unit}`);
+    expect(existsSync(w.unit)).toBe(false);
+  });
+
+  it('with systemctl refusing the unit: undoes what ran and removes the file', async () => {
+    const w = world('refused', true, `case "$*" in *enable*) echo 'Failed to enable unit: Unit file is masked.' >&2; exit 1;; esac\n`);
+    const result = await runDual(['proxy', 'install'], { env: w.env });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('dual: `systemctl --user enable --now dual-proxy.service` failed (Failed to enable unit: Unit file is masked.); nothing was installed');
+    expect(existsSync(w.unit)).toBe(false);
+    expect(readFileSync(w.record, 'utf8')).toContain('--user disable --now dual-proxy.service');
   });
 
   it('never overwrites or removes a unit file it did not write', async () => {

@@ -18,6 +18,11 @@ describe('systemd user unit', () => {
     expect(unit.Service!.Restart).toEqual(['on-failure']);
     expect(unit.Install!.WantedBy).toEqual(['default.target']);
   });
+  it('records the directories install made, as comments systemd skips', () => {
+    const text = renderSystemdUnit(inputs, ['/h/.config/systemd/user', '/h/.config/systemd']);
+    expect(text).toContain('# directory made by install: %2Fh%2F.config%2Fsystemd%2Fuser\n');
+    expect(parseUnit(text)).toEqual(parseUnit(renderSystemdUnit(inputs)));
+  });
   it('escapes quotes, backslashes and $ in ExecStart', () => {
     const unit = parseUnit(renderSystemdUnit({ ...inputs, bin: '/a"b\\c$d/dual.js' }));
     expect(unit.Service!.ExecStart![0]).toContain('"/a\\"b\\\\c$$d/dual.js"');
