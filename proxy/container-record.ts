@@ -1,4 +1,5 @@
 import { LABEL, parsePortsLabel } from '../src/labels.js';
+import { containerHasSetup } from '../src/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/naming.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ContainerRecord {
   branch: string;
   worktree: string;
   ports: number[];
+  /** Runs `setup` in dual's entry script before `start` (the dashboard shows "setting up" meanwhile). */
+  hasSetup?: boolean;
   /** Present `localhost:<port>` as Host and Origin upstream (Vite allowedHosts, Next.js dev origins). */
   hostRewrite: boolean;
   /** Address on the workspace network (the default bridge for containers made before it); empty when stopped. */
@@ -55,6 +58,7 @@ export function recordFromInspect(answer: InspectAnswer): ContainerRecord | unde
     worktree: labels[LABEL.worktree] ?? '',
     ports: labels[LABEL.ports] === undefined ? [3000] : parsePortsLabel(labels[LABEL.ports]),
     hostRewrite: labels[LABEL.hostRewrite] === 'localhost',
+    hasSetup: containerHasSetup(labels),
     // The network dual put it on first (the top-level IPAddress is empty on user-defined
     // networks); containers made before the workspace network are on the default bridge.
     bridgeIp:

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { LABEL } from './labels.js';
 
 /**
  * A workspace container runs its `setup` itself, before `start` (workspaces/entry.ts), and
@@ -57,5 +58,16 @@ export function readSetupState(dir: string): SetupState {
     return { kind: 'unknown' };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Does this container run setup in its entry script? Read from its own labels, never from the worktree (which may have changed). */
+export function containerHasSetup(labels: Record<string, string>): boolean {
+  if (!labels[LABEL.entry]) return false;
+  try {
+    const recorded = JSON.parse(labels[LABEL.config] ?? '{}') as { setup?: unknown };
+    return typeof recorded.setup === 'string' && recorded.setup.length > 0;
+  } catch {
+    return false;
   }
 }

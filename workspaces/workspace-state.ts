@@ -1,5 +1,4 @@
 import type { SetupState } from '../src/setup-state.js';
-import { LABEL } from '../src/labels.js';
 
 /**
  * What `dual list` and `dual status` call a workspace's state. "running" means serving: the
@@ -32,13 +31,5 @@ export function setupSummary(hasSetup: boolean, setup: SetupState): { state: str
   return setup.kind === 'failed' ? { state: 'failed', exitCode: setup.exitCode } : { state: setup.kind };
 }
 
-/** Does this container run setup in its entry script? Read from its own labels, never from the worktree (which may have changed). */
-export function containerHasSetup(labels: Record<string, string>): boolean {
-  if (!labels[LABEL.entry]) return false;
-  try {
-    const recorded = JSON.parse(labels[LABEL.config] ?? '{}') as { setup?: unknown };
-    return typeof recorded.setup === 'string' && recorded.setup.length > 0;
-  } catch {
-    return false;
-  }
-}
+// Read by the proxy too (the dashboard's 'setting up'), so it lives beside the setup state in src/.
+export { containerHasSetup } from '../src/setup-state.js';

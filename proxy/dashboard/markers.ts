@@ -9,6 +9,8 @@ import { readSetupState } from '../../src/setup-state.js';
  */
 export interface MarkerFacts {
   setupFailed?: { exitCode?: number };
+  /** The entry script has not recorded a setup outcome yet (only meaningful for a container that runs setup). */
+  setupUnfinished?: boolean;
   sleeping: boolean;
 }
 
@@ -16,5 +18,6 @@ export function readMarkers(stateDir: string, containerId: string, workspaceId: 
   // The workspace container's entry script records its setup outcome (src/setup-state.ts).
   const setup = readSetupState(join(stateDir, 'workspaces', workspaceId));
   const setupFailed: MarkerFacts['setupFailed'] = setup.kind === 'failed' ? { exitCode: setup.exitCode } : undefined;
-  return { setupFailed, sleeping: existsSync(join(stateDir, 'sleeping', containerId)) };
+  const setupUnfinished = setup.kind === 'running' || setup.kind === 'pending';
+  return { setupFailed, setupUnfinished, sleeping: existsSync(join(stateDir, 'sleeping', containerId)) };
 }

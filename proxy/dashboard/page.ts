@@ -20,6 +20,7 @@ const STATE_OPTIONS: Array<[string, string]> = [
   ['serving', 'Serving'],
   ['not-listening', 'Nothing listening'],
   ['partly-serving', 'Partly serving'],
+  ['setting-up', 'Setting up'],
   ['setup-failed', 'Setup failed'],
   ['stopped', 'Stopped'],
   ['sleeping', 'Sleeping'],

@@ -72,7 +72,8 @@ function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): Dashboard
   const status = workspaceStatus({
     containerState: main.state,
     portsAnswer: ports.map((p) => (running ? (p.answers ?? undefined) : false)),
-    setupFailed: markers.setupFailed !== undefined,
+    setupFailed: main.hasSetup === true && markers.setupFailed !== undefined,
+    setupRunning: main.hasSetup === true && markers.setupUnfinished === true,
     sleeping: markers.sleeping,
   });
   const git = facts.git.get(main.worktree);

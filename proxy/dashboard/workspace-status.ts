@@ -12,6 +12,8 @@ export type WorkspaceStatus =
   | 'not-listening'
   /** Running; its ports have not been probed yet. */
   | 'checking'
+  /** Setup (e.g. `npm ci`) is running; the dev server starts after it. */
+  | 'setting-up'
   /** Setup (e.g. `npm ci`) failed: the dev server never started. */
   | 'setup-failed'
   /** Stopped by idle sleep; a request wakes it. */
@@ -27,6 +29,7 @@ export interface StatusFacts {
   /** Per declared port: answers (true), refuses (false), not probed yet (undefined). */
   portsAnswer: ReadonlyArray<boolean | undefined>;
   setupFailed?: boolean;
+  setupRunning?: boolean;
   sleeping?: boolean;
 }
 
@@ -42,6 +45,7 @@ export function workspaceStatus(facts: StatusFacts): WorkspaceStatus {
     default:
       return facts.sleeping ? 'sleeping' : 'stopped';
   }
+  if (facts.setupRunning) return 'setting-up';
   const answers = facts.portsAnswer;
   if (answers.length === 0) return 'serving';
   if (answers.some((a) => a === undefined)) return 'checking';
@@ -56,6 +60,7 @@ export const STATUS_TEXT: Record<WorkspaceStatus, { name: string; detail: string
   'partly-serving': { name: 'partly serving', detail: 'running; some ports do not answer' },
   'not-listening': { name: 'nothing listening', detail: 'running, but no port answers: the dev server is down or still starting' },
   checking: { name: 'checking', detail: 'running; ports not checked yet' },
+  'setting-up': { name: 'setting up', detail: 'setup (e.g. npm ci) is running; the dev server starts after it' },
   'setup-failed': { name: 'setup failed', detail: 'setup failed, so the dev server was not started; run dual create again to retry' },
   sleeping: { name: 'sleeping', detail: 'stopped while idle; a request to its URL wakes it' },
   stopped: { name: 'stopped', detail: 'the container is stopped' },

@@ -18,6 +18,7 @@ describe('workspace status', () => {
     expect(workspaceStatus({ containerState: 'exited', portsAnswer: [false] })).toBe('stopped');
     expect(workspaceStatus({ containerState: 'created', portsAnswer: [] })).toBe('stopped');
     expect(workspaceStatus({ containerState: 'paused', portsAnswer: [true] })).toBe('paused');
+    expect(workspaceStatus({ containerState: 'running', portsAnswer: [false], setupRunning: true })).toBe('setting-up');
   });
 
   it('has a label and a sentence for every state', () => {
@@ -60,9 +61,14 @@ describe('dashboard snapshot', () => {
     expect(ws).toMatchObject({ status: 'stopped', cpuPercent: null, ports: [{ answers: null }, { answers: null }] });
   });
 
-  it('reads setup failure and its exit code from the markers', () => {
-    const view = { id: 'shop-main', main: record({}), attached: [] };
-    const [ws] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
-    expect(ws).toMatchObject({ status: 'setup-failed', setupExitCode: 3, statusLabel: 'setup failed' });
+  it('reads setup failure and its exit code, and setup in progress, for a container that runs setup', () => {
+    const view = { id: 'shop-main', main: record({ hasSetup: true }), attached: [] };
+    const [failed] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupFailed: { exitCode: 3 } }) })).workspaces;
+    expect(failed).toMatchObject({ status: 'setup-failed', setupExitCode: 3, statusLabel: 'setup failed' });
+    const [running] = buildSnapshot([view], [], facts({ markers: () => ({ sleeping: false, setupUnfinished: true }) })).workspaces;
+    expect(running).toMatchObject({ status: 'setting-up', statusLabel: 'setting up' });
+    // Without setup there is no record to wait for: the ports decide.
+    const [plain] = buildSnapshot([{ ...view, main: record({}) }], [], facts({ markers: () => ({ sleeping: false, setupUnfinished: true }) })).workspaces;
+    expect(plain?.status).toBe('partly-serving');
   });
 });

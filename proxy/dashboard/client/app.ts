@@ -157,7 +157,7 @@ export function dashboardApp(): void {
   }
 
   // ---- filtering, sorting, grouping ----
-  const STATUS_ORDER = ['setup-failed', 'dead', 'not-listening', 'partly-serving', 'restarting', 'checking', 'serving', 'paused', 'sleeping', 'stopped'];
+  const STATUS_ORDER = ['setup-failed', 'dead', 'not-listening', 'partly-serving', 'restarting', 'setting-up', 'checking', 'serving', 'paused', 'sleeping', 'stopped'];
 
   function visible(all: Workspace[]): Workspace[] {
     const words = filterInput.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -169,7 +169,8 @@ export function dashboardApp(): void {
       return words.every((word) => hay.includes(word));
     });
     const key = sortSelect.value;
-    const byName = (a: Workspace, b: Workspace) => a.repo.localeCompare(b.repo) || a.branch.localeCompare(b.branch);
+    // Numeric: feat/b2 before feat/b10.
+    const byName = (a: Workspace, b: Workspace) => a.repo.localeCompare(b.repo, undefined, { numeric: true }) || a.branch.localeCompare(b.branch, undefined, { numeric: true });
     const compare: Record<string, (a: Workspace, b: Workspace) => number> = {
       name: byName,
       status: (a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byName(a, b),
@@ -217,7 +218,7 @@ export function dashboardApp(): void {
       if (group) group.push(w);
       else groups.set(w.repo, [w]);
     }
-    const repos = sortSelect.value === 'name' ? [...groups.keys()].sort() : [...groups.keys()];
+    const repos = sortSelect.value === 'name' ? [...groups.keys()].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })) : [...groups.keys()];
     const sections: HTMLElement[] = [];
     const seen = new Set<string>();
     for (const repo of repos) {

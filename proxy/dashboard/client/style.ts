@@ -63,6 +63,7 @@ tr[data-status] td:first-child{box-shadow:inset 3px 0 0 var(--tone)}
 [data-status=partly-serving]{--tone:var(--warn);--tone-bg:var(--warn-bg);--glyph:"\\25D0"}
 [data-status=not-listening]{--tone:var(--warn);--tone-bg:var(--warn-bg);--glyph:"\\25CB"}
 [data-status=checking]{--tone:var(--info);--tone-bg:var(--info-bg);--glyph:"\\2026"}
+[data-status=setting-up]{--tone:var(--info);--tone-bg:var(--info-bg);--glyph:"\\21BB"}
 [data-status=setup-failed]{--tone:var(--bad);--tone-bg:var(--bad-bg);--glyph:"\\2715"}
 [data-status=dead]{--tone:var(--bad);--tone-bg:var(--bad-bg);--glyph:"\\2715"}
 [data-status=sleeping]{--tone:var(--sleep);--tone-bg:var(--sleep-bg);--glyph:"\\263E"}
