@@ -82,6 +82,14 @@ export function prepareGitView(layout: GitLayout): void {
   if (!existsSync(join(gitDir, 'config.worktree'))) writeFileSync(join(gitDir, 'config.worktree'), '');
 }
 
+/** The private files of a workspace made by this design; one made before it has none. */
+export function requireGitView(layout: GitLayout, id: string): GitLayout {
+  if (isMainWorktree(layout) || existsSync(join(layout.privateDir, 'commondir'))) return layout;
+  throw new DualError(
+    `workspace '${id}' was created by an older dual, before workspaces got their own git files; recreate it (\`dual destroy ${id}\`, then \`dual create\`) to give containers its worktree`,
+  );
+}
+
 export function removeGitView(stateDir: string, id: string): void {
   rmSync(gitPrivateDir(stateDir, id), { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { branchPageConfig } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
@@ -66,5 +67,20 @@ describe('odd states', () => {
     rmSync(join(worktree('linked'), 'unsaved.txt'));
     const done = await dualOk(['destroy', `${repo}-linked`, '--json'], { env: viaLink });
     expect(JSON.parse(done.stdout)).toMatchObject({ removedWorktree: worktree('linked') });
+  });
+
+  it("prunes the private git files of a workspace whose container was removed by hand", async () => {
+    await dualOk(['create', repo, 'orphan'], { env });
+    const gitFiles = join(sandbox.home, 'state', 'git', `${repo}-orphan`);
+    expect(existsSync(gitFiles)).toBe(true);
+    const docker = new LeanDockerClient();
+    try {
+      await docker.request('DELETE', `/containers/dual-${repo}-orphan?force=1`);
+    } finally {
+      docker.close();
+    }
+    await dualOk(['prune'], { env });
+    expect(existsSync(gitFiles)).toBe(false);
+    await dualOk(['destroy', `${repo}-orphan`], { env });
   });
 });

@@ -7,7 +7,7 @@ import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../host-user.js';
 import { hostShares, type HostShares } from '../host-shares.js';
 import { ensureImage } from '../image.js';
-import { gitLayout } from '../git-view.js';
+import { gitLayout, requireGitView } from '../git-view.js';
 import { findWorkspace } from '../list.js';
 import { withLock } from '../locks.js';
 import { getRepo } from '../repos.js';
@@ -77,7 +77,7 @@ export async function attachTarget(
   return {
     ...ws,
     home: ctx.paths.home,
-    git: await gitLayout(ctx, getRepo(ctx, ws.repo).path, ws.worktree, ws.id),
+    git: requireGitView(await gitLayout(ctx, getRepo(ctx, ws.repo).path, ws.worktree, ws.id), ws.id),
     workspaceVolumes: volumes
       .filter((v) => !(LABEL.attached in v.labels) && v.labels[LABEL.volume])
       .map((v) => ({ name: v.name, target: `${ws.worktree}/${v.labels[LABEL.volume]}` })),
