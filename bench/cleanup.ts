@@ -15,15 +15,14 @@ export async function removeLabelled(repo: string): Promise<number> {
   }
 }
 
-/** The container's address on its network (the workspace's own, or the default bridge): the "direct" path, what any proxy dials. */
+/** The container's bridge address (default bridge, or the workspace network): the "direct" path, what any proxy dials. */
 export async function bridgeIp(containerName: string): Promise<string> {
   const docker = new LeanDockerClient();
   try {
-    const c = await docker.request<{ NetworkSettings: { IPAddress?: string; Networks?: Record<string, { IPAddress?: string }> | null } }>(
+    const c = await docker.request<{ NetworkSettings: { IPAddress: string; Networks?: Record<string, { IPAddress: string }> } }>(
       'GET',
       `/containers/${containerName}/json`,
     );
-    // On a user-defined network the top-level IPAddress is empty.
     const ip = c.NetworkSettings.IPAddress || Object.values(c.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
     if (!ip) throw new Error(`${containerName} has no bridge IP`);
     return ip;

@@ -13,15 +13,15 @@ export interface RunningProxy {
 /**
  * The proxy exactly as a user runs it: `dual proxy --port <p>` in the foreground, as its own
  * process (on 2 cores, where it runs matters). DUAL_BENCH_PROXY_CMD replaces the command
- * (e.g. to compare another data-path build); `--port <p>` is appended either way.
+ * (e.g. to compare another data-path build); `--port <p>` per port is appended either way.
  * Its pid goes to <BENCH_TMP>/proxy.pid so scripts/bench.sh can kill it if Node dies.
  */
-export function startDualProxy(env: BenchEnv, port: number): RunningProxy {
+export function startDualProxy(env: BenchEnv, ports: readonly number[]): RunningProxy {
   const log = env.path('proxy.log');
   const out = openSync(log, 'a');
   const custom = process.env.DUAL_BENCH_PROXY_CMD?.split(' ').filter(Boolean);
   const [command, ...args] = custom ?? [process.execPath, env.dualBin, 'proxy'];
-  const child: ChildProcess = spawn(command!, [...args, '--port', String(port)], {
+  const child: ChildProcess = spawn(command!, [...args, ...ports.flatMap((p) => ['--port', String(p)])], {
     env: { ...process.env, ...env.env },
     stdio: ['ignore', out, out],
   });

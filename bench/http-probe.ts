@@ -18,7 +18,16 @@ export function probe(address: string, port: number, host: string, path = '/'): 
  * Polls until the 1 KiB page answers 200 through `address:port`, or throws after
  * `timeoutMs`, or at once when `gaveUp` names a reason (e.g. the server process exited).
  */
-export async function waitServing(address: string, port: number, host: string, what: string, gaveUp?: () => string | undefined, timeoutMs = 30_000): Promise<void> {
+export async function waitServing(
+  address: string,
+  port: number,
+  host: string,
+  what: string,
+  gaveUp?: () => string | undefined,
+  timeoutMs = 30_000,
+  /** Any body length (the module page is not the 1 KiB page). */
+  anySize = false,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -26,7 +35,7 @@ export async function waitServing(address: string, port: number, host: string, w
     if (reason) throw new Error(`${what} ${reason}`);
     try {
       const r = await probe(address, port, host);
-      if (r.status === 200 && r.bytes === 1024) return;
+      if (r.status === 200 && (anySize || r.bytes === 1024)) return;
       last = `status ${r.status}, ${r.bytes} bytes`;
     } catch (error) {
       last = String(error);

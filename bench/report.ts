@@ -2,9 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CreateTiming } from './create-bench.js';
 import type { Timing } from './exec-bench.js';
 import type { FrameworkTiming } from './framework-bench.js';
+import type { PageLoadRow } from './page-load.js';
 import { fmt, ratio } from './stats.js';
 
-export type PathName = 'direct' | 'dual' | 'nginx';
+export type PathName = 'direct' | 'dual' | 'nginx' | 'caddy';
 
 /** One measure across the three paths (a path missing when its tool is not installed). */
 export interface ProxyRow {
@@ -20,6 +21,8 @@ export interface Report {
   create: CreateTiming;
   frameworks: FrameworkTiming[];
   proxy: ProxyRow[];
+  pageLoad: PageLoadRow[];
+  pageModules: number;
   notes: string[];
 }
 
@@ -47,18 +50,29 @@ export function renderMarkdown(r: Report): string {
       ];
     }),
     '',
-    '### Proxy: direct to the container vs dual vs nginx',
+    '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
-    '| measure | direct | dual proxy | nginx | dual / direct | dual / nginx | nginx / direct |',
-    '|---|---|---|---|---|---|---|',
+    '| measure | direct | dual proxy | nginx | caddy | dual / direct | dual / nginx | dual / caddy | nginx / direct |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...r.proxy.map((row) => {
       const v = row.values;
       const cell = (n: number | undefined) => (n === undefined ? 'n/a' : fmt(n));
-      return `| ${row.label} (${row.unit}) | ${cell(v.direct)} | ${cell(v.dual)} | ${cell(v.nginx)} | ${ratio(v.dual, v.direct)} | ${ratio(v.dual, v.nginx)} | ${ratio(v.nginx, v.direct)} |`;
+      return `| ${row.label} (${row.unit}) | ${cell(v.direct)} | ${cell(v.dual)} | ${cell(v.nginx)} | ${cell(v.caddy)} | ${ratio(v.dual, v.direct)} | ${ratio(v.dual, v.nginx)} | ${ratio(v.dual, v.caddy)} | ${ratio(v.nginx, v.direct)} |`;
     }),
     '',
     'Ratios are the first path divided by the second: above 1 is better for requests/s and MB/s, worse for latencies.',
   ];
+  if (r.pageLoad.length > 0) {
+    const direct = r.pageLoad[0]!.median;
+    lines.push(
+      '',
+      `### Dev page load: ${r.pageModules} ES modules, headless Chromium, fresh context each load, window \`load\`, median of ${r.pageLoad[0]!.samples.length}, alternating`,
+      '',
+      '| path | load ms | vs direct | carried by | samples ms |',
+      '|---|---|---|---|---|',
+      ...r.pageLoad.map((p) => `| ${p.name} | ${fmt(p.median)} | ${ratio(p.median, direct)} | ${p.protocol} | ${p.samples.map((s) => Math.round(s)).join(', ')} |`),
+    );
+  }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
 }

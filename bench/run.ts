@@ -10,22 +10,28 @@ import { startDualProxy, type RunningProxy } from './dual-proxy.js';
 import { benchExec } from './exec-bench.js';
 import { benchFramework, type FrameworkTiming } from './framework-bench.js';
 import { waitServing } from './http-probe.js';
+import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
+import { benchPageLoad, type PageLoadRow } from './page-load.js';
+import { tlsPaths } from '../src/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
 import { recordInFile, renderMarkdown } from './report.js';
 import { findTool, freePort } from './tools.js';
 import { NEXT_APP, requireRegistry, VITE_APP } from '../test/real/real-app.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const PAGE_MODULES = 1000;
 
 async function main(): Promise<void> {
   const env = new BenchEnv();
   const notes: string[] = [];
   let proxy: RunningProxy | undefined;
   let nginx: RunningNginx | undefined;
+  let caddy: RunningCaddy | undefined;
   const cleanup = async () => {
     await proxy?.stop();
     await nginx?.stop();
+    await caddy?.stop();
     let removed = 0;
     for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`]) removed += await removeLabelled(repo);
     log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}[-vite|-next]`);
@@ -38,13 +44,23 @@ async function main(): Promise<void> {
     // The proxy pins one free port; the fixture server listens on the same port in its
     // container, because the proxy forwards <id>.localhost:<p> to the container's port <p>.
     const port = await freePort();
+    // The dev page of the page-load rows: branch `page` runs test/fixtures/module-app on its own port.
+    const pagePort = await freePort();
     const fixture = (name: string) => readFileSync(join(env.checkout, 'bench', 'fixture', name), 'utf8');
     const dualJson = { image: 'dual-test/node', start: 'node server.js', ports: [port], env: { PORT: String(port) } };
+    const pageJson = { image: 'dual-test/node', start: 'node page-server.js', ports: [pagePort], env: { PORT: String(pagePort), MODULES: String(PAGE_MODULES) } };
     const createBranches = ['create-1', 'create-2', 'create-3'];
     makeRepo(
       env.path('repo'),
       { 'server.js': fixture('server.js'), 'package.json': fixture('package.json'), '.dual.json': JSON.stringify(dualJson) },
-      Object.fromEntries(createBranches.map((b) => [b, {}])),
+      {
+        ...Object.fromEntries(createBranches.map((b) => [b, {}])),
+        page: {
+          'page-server.js': readFileSync(join(env.checkout, 'test', 'fixtures', 'module-app', 'server.js'), 'utf8'),
+          'message.txt': 'bench page\n',
+          '.dual.json': JSON.stringify(pageJson),
+        },
+      },
     );
     await env.dual('add', env.path('repo'), '--name', env.repo);
 
@@ -61,7 +77,12 @@ async function main(): Promise<void> {
     await waitServing(ip, port, host(port), 'the fixture server in the container');
     const targets: Target[] = [{ name: 'direct', address: ip, port, host: host(port) }];
 
-    proxy = startDualProxy(env, port);
+    const pageId = env.id('page');
+    await env.dual('create', env.repo, 'page');
+    const pageIp = await bridgeIp(`dual-${pageId}`);
+    await waitServing(pageIp, pagePort, `${pageId}.localhost:${pagePort}`, 'the module page in the container', undefined, 30_000, true);
+
+    proxy = startDualProxy(env, [port, pagePort]);
     try {
       await waitServing('127.0.0.1', port, host(port), 'dual proxy', proxy.exited);
       targets.push({ name: 'dual', address: '127.0.0.1', port, host: host(port) });
@@ -81,10 +102,35 @@ async function main(): Promise<void> {
     } else {
       notes.push('nginx is not installed: the nginx column is empty (scripts/bench.sh installs nginx-light on Debian as root).');
     }
+    const caddyBin = findTool('caddy', ['/usr/bin/caddy']);
+    if (caddyBin) {
+      const caddyPort = await freePort();
+      caddy = startCaddy(caddyBin, env.path('caddy'), caddyPort, [{ host: `${id}.localhost`, upstream: `${ip}:${port}` }]);
+      await waitServing('127.0.0.1', caddyPort, host(caddyPort), 'caddy');
+      targets.push({ name: 'caddy', address: '127.0.0.1', port: caddyPort, host: host(caddyPort) });
+    } else {
+      notes.push('caddy is not installed: the caddy column is empty (scripts/bench.sh installs it on Debian as root).');
+    }
     if (!findTool('wrk', [])) throw new Error('wrk is not installed (scripts/bench.sh installs it on Debian as root)');
 
     log(`bench: proxy paths: ${targets.map((t) => `${t.name}=${t.address}:${t.port}`).join(', ')} ...`);
     const proxyRows = await benchProxy(targets, notes, log);
+
+    let pageLoad: PageLoadRow[] = [];
+    if (targets.some((t) => t.name === 'dual')) {
+      log(`bench: ${PAGE_MODULES}-module page load in Chromium ...`);
+      const pageHost = `${pageId}.localhost:${pagePort}`;
+      pageLoad = await benchPageLoad(
+        [
+          { name: 'direct to the container, HTTP/1.1', url: `http://${pageIp}:${pagePort}/` },
+          { name: 'through dual, HTTP/1.1', url: `http://${pageHost}/` },
+          { name: 'through dual, HTTPS + h2', url: `https://${pageHost}/` },
+        ],
+        tlsPaths(env.home).caCert,
+        env.path('browser-home'),
+        log,
+      );
+    }
 
     // Real apps last: their dev servers would otherwise share the cores with wrk.
     const frameworks: FrameworkTiming[] = [];
@@ -100,11 +146,13 @@ async function main(): Promise<void> {
 
     const markdown = renderMarkdown({
       date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
-      environment: versions(env.docker, nginxBin),
+      environment: versions(env.docker, nginxBin, caddyBin),
       exec,
       create,
       frameworks,
       proxy: proxyRows,
+      pageLoad,
+      pageModules: PAGE_MODULES,
       notes,
     });
     process.stdout.write(`\n${markdown}`);
@@ -115,7 +163,7 @@ async function main(): Promise<void> {
   }
 }
 
-function versions(docker: string, nginx: string | undefined): string {
+function versions(docker: string, nginx: string | undefined, caddy: string | undefined): string {
   const quiet = (cmd: string, args: string[]) => {
     try {
       return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -125,7 +173,8 @@ function versions(docker: string, nginx: string | undefined): string {
   };
   const engine = quiet(docker, ['version', '--format', '{{.Server.Version}}']);
   const nginxVersion = nginx ? (quiet('sh', ['-c', `${nginx} -v 2>&1`]).split('/')[1] ?? '?') : 'not installed';
-  return `Node ${process.version}, Docker engine ${engine}, nginx ${nginxVersion}.`;
+  const caddyVersion = caddy ? (quiet(caddy, ['version']).split(' ')[0] ?? '?') : 'not installed';
+  return `Node ${process.version}, Docker engine ${engine}, nginx ${nginxVersion}, Caddy ${caddyVersion}.`;
 }
 
 main().catch((error: Error) => {

@@ -13,6 +13,7 @@ import { createDashboard } from './dashboard/dashboard.js';
 import { renderPage } from './pages.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
+import { privilegedPortHint, withHttps443 } from './tls/port-443.js';
 import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamPools } from './upstream-pools.js';
@@ -87,6 +88,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     table,
     pools,
     domains: () => domains,
+    https443: () => settings.https443,
     log,
     logRequests: options.logRequests ?? false,
   };
@@ -95,6 +97,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   // HTTPS and h2 on every port (proxy/tls/); plain HTTP only if dual's CA cannot be made.
   const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: headersTimeoutMs, log });
   const pinned = () => options.ports ?? settings.ports;
+  const wantedPorts = () => withHttps443(pinned() ?? declaredPorts(), settings.https443);
   /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
   const failedPorts = new Map<string, { port: number; code: string; message: string }>();
   const createServer = () => {
@@ -113,7 +116,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         log.debug('no IPv6 loopback here; serving IPv4 only', { port });
         return;
       }
-      const holder = error.code === 'EADDRINUSE' ? `: held by ${describePortHolder(port)}` : '';
+      const holder =
+        error.code === 'EADDRINUSE' ? `: held by ${describePortHolder(port)}` : error.code === 'EACCES' ? privilegedPortHint(port, process.execPath, process.platform) : '';
       const message = `cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port} (${error.code ?? error.message})${holder}`;
       failedPorts.set(`${address} ${port}`, { port, code: error.code ?? error.message, message });
       log.error(message);
@@ -138,7 +142,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   let lastPorts = '';
   const reconcile = () =>
-    listeners.reconcile(pinned() ?? declaredPorts()).then(() => {
+    listeners.reconcile(wantedPorts()).then(() => {
       const ports = listeners.ports();
       if (ports.join() !== lastPorts) {
         lastPorts = ports.join();
@@ -185,12 +189,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   // A pinned port that cannot be opened is a start-up error: the user asked for exactly it.
   const pinnedNow = pinned();
-  if (pinnedNow && failedPorts.size > 0) {
+  // 443 from proxy.https443 is optional: its failure is reported (status, log), never fatal.
+  const pinnedFailures = [...failedPorts.values()].filter((f) => pinnedNow?.includes(f.port));
+  if (pinnedNow && pinnedFailures.length > 0) {
     sync.stop();
     dashboard.close();
     await listeners.close();
     await pools.closeAll();
-    const { port, code } = [...failedPorts.values()][0]!;
+    const { port, code } = pinnedFailures[0]!;
     if (code === 'EADDRINUSE') throw new DualError(`port ${port} is in use by ${describePortHolder(port)}; stop it or pick another port with --port`);
     if (code === 'EACCES') throw new DualError(`port ${port} needs privileges to listen on; pick a port above 1023 with --port`);
     throw new DualError(`cannot listen on port ${port} (${code}); check --bind and --port`);
@@ -214,7 +220,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         try {
           checkBind(next.bind, options.allowRemote ?? false);
           binds = next.bind;
-          void listeners.rebind(binds, pinned() ?? declaredPorts());
+          void listeners.rebind(binds, wantedPorts());
           return;
         } catch (error) {
           log.error(`ignoring proxy.bind from ${paths.config}: ${(error as Error).message}`);

@@ -15,6 +15,8 @@ export interface HandlerDeps {
   pools: UpstreamPools;
   /** Read per request: a config change applies at once. */
   domains(): readonly string[];
+  /** `proxy.https443`: a request on port 443 goes to the workspace's first port. */
+  https443?(): boolean;
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
@@ -39,7 +41,10 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
     case 'dashboard':
       return { kind: 'page', page: { kind: 'dashboard' } };
     case 'workspace': {
-      const resolution = deps.table.resolve(target.id, port);
+      let resolution = deps.table.resolve(target.id, port);
+      if (resolution.kind === 'port-not-served' && port === 443 && deps.https443?.()) {
+        resolution = deps.table.resolve(target.id, resolution.workspace.main.ports[0] ?? port);
+      }
       switch (resolution.kind) {
         case 'unknown':
           return { kind: 'page', page: { kind: 'unknown-workspace', id: target.id } };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench`: times dual against its references in one run (bench/run.ts) and records
 # the table in BENCHMARKS.md. Needs a Docker engine (found or started like the tests do),
-# the offline test images, wrk and curl; nginx is optional (its column is left empty).
+# the offline test images, wrk and curl; nginx and caddy are optional (their columns are left
+# empty); Chromium and certutil for the dev-page load rows.
 # Everything the run creates is labelled dual.repo=$BENCH_REPO (or $BENCH_REPO-vite/-next)
 # and dual.home=$BENCH_TMP/home, and removed at exit, even when the run fails or is interrupted.
 set -euo pipefail
@@ -12,17 +13,20 @@ export DOCKER_CLI
 
 bash scripts/ensure-docker.sh
 bash scripts/build-test-images.sh
+bash scripts/ensure-chromium.sh
+bash scripts/ensure-certutil.sh
 
 # wrk and curl are needed, nginx is optional (without it the nginx column is left empty).
 # On Debian as root, missing ones are installed; elsewhere the run says what is missing.
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then
   say "installing ${missing[*]} (Debian packages, one time)"
   export DEBIAN_FRONTEND=noninteractive
-  # nginx's postinst would start a system nginx on :80; the bench runs its own. A
+  # nginx's and caddy's postinst would start a system server on :80; the bench runs its own. A
   # policy-rc.d that says "no" (the Debian way) stops that, and is removed afterwards.
   policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -35,6 +39,7 @@ for tool in wrk curl; do
   command -v "$tool" >/dev/null 2>&1 || { say "$tool is required; install it (Debian: apt-get install $tool)"; exit 1; }
 done
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || say "nginx is not installed: the nginx column will be empty"
+command -v caddy >/dev/null 2>&1 || say "caddy is not installed: the caddy column will be empty"
 
 npm run --silent build
 
@@ -45,6 +50,7 @@ cleanup() {
   # Normally bench/run.ts has already cleaned up; this covers a Node that was killed.
   [ -f "$BENCH_TMP/proxy.pid" ] && kill "$(cat "$BENCH_TMP/proxy.pid")" 2>/dev/null || true
   [ -f "$BENCH_TMP/nginx/nginx.pid" ] && kill "$(cat "$BENCH_TMP/nginx/nginx.pid")" 2>/dev/null || true
+  [ -f "$BENCH_TMP/caddy/caddy.pid" ] && kill "$(cat "$BENCH_TMP/caddy/caddy.pid")" 2>/dev/null || true
   # By repo (the bench fixture) and by DUAL_HOME (the real apps' repos are named after it).
   for label in "dual.repo=$BENCH_REPO" "dual.home=$BENCH_TMP/home"; do
     ids=$("$DOCKER_CLI" ps -aq --filter "label=$label" 2>/dev/null || true)

@@ -1,4 +1,4 @@
-import type { DualJson } from '../src/config/dual-json.js';
+import type { WorkspaceConfig } from '../src/config/dual-json.js';
 import { DUAL_JSON } from '../src/config/dual-json.js';
 import { LABEL } from '../src/labels.js';
 import { ENTRY_PROTOCOL } from './entry.js';
@@ -15,12 +15,12 @@ export const SHAPING_KEYS = ['image', 'ports', 'start', 'setup', 'env', 'volumes
 /** Shown instead of a key when the container was made by a dual whose entry protocol differs. */
 export const OLDER_DUAL = 'made by another dual version';
 
-export function configLabel(config: DualJson): string {
+export function configLabel(config: WorkspaceConfig): string {
   return JSON.stringify(Object.fromEntries(SHAPING_KEYS.map((key) => [key, config[key] ?? null])));
 }
 
 /** Keys whose value differs between the container's label and the current config (empty = in sync or unknown). */
-export function changedKeys(labels: Record<string, string>, config: DualJson): string[] {
+export function changedKeys(labels: Record<string, string>, config: WorkspaceConfig): string[] {
   const recorded = labels[LABEL.config];
   if (!recorded) return [];
   let before: Record<string, unknown>;
@@ -44,7 +44,7 @@ export interface RecreateDecision {
  * or the container predates dual's entry script (its main process would run start before
  * setup). `force` is `dual recreate`.
  */
-export function decideRecreate(labels: Record<string, string>, config: DualJson, force = false): RecreateDecision {
+export function decideRecreate(labels: Record<string, string>, config: WorkspaceConfig, force = false): RecreateDecision {
   const reasons = changedKeys(labels, config);
   if (labels[LABEL.entry] !== ENTRY_PROTOCOL) reasons.push(OLDER_DUAL);
   if (reasons.length > 0) return { recreate: true, reasons };

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { DualJson } from '../src/config/dual-json.js';
+import type { WorkspaceConfig } from '../src/config/dual-json.js';
 import type { ContainerSpec } from '../src/docker/engine.js';
 import { formatPortsLabel, LABEL } from '../src/labels.js';
 import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
@@ -30,7 +30,7 @@ export interface HostUser {
 /** Seconds Docker waits after SIGTERM before SIGKILL; the init process makes SIGTERM effective. */
 export const STOP_TIMEOUT_SECONDS = 3;
 
-export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): Record<string, string> {
+export function workspaceLabels(identity: WorkspaceIdentity, config: WorkspaceConfig): Record<string, string> {
   const labels: Record<string, string> = {
     [LABEL.workspace]: identity.id,
     [LABEL.repo]: identity.repo,
@@ -46,7 +46,7 @@ export function workspaceLabels(identity: WorkspaceIdentity, config: DualJson): 
   return labels;
 }
 
-export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) {
+export function workspaceVolumes(identity: WorkspaceIdentity, config: WorkspaceConfig) {
   return config.volumes.map((path) => ({
     name: volumeName(identity.id, path),
     target: posix.join(identity.worktree, path),
@@ -65,7 +65,7 @@ export function workspaceVolumes(identity: WorkspaceIdentity, config: DualJson) 
  */
 export function workspaceContainerSpec(
   identity: WorkspaceIdentity,
-  config: DualJson,
+  config: WorkspaceConfig,
   image: string,
   user: HostUser,
   shares: HostShares,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDualJson, type DualJson } from '../src/config/dual-json.js';
+import type { WorkspaceConfig } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { homeFilters, LABEL } from '../src/labels.js';
 import { branchSlug, containerName, workspaceId } from '../src/naming.js';
@@ -18,6 +18,7 @@ import { DEFAULT_PORT_TIMEOUT_SECONDS } from './port-wait.js';
 import { recreateIfChanged } from './recreate.js';
 import { getRepo } from './repos.js';
 import { Rollback } from './rollback.js';
+import { workspaceConfig } from './volume-default.js';
 import { removeSetupState, resetSetupState } from './setup.js';
 import { undoWorktree } from './undo-worktree.js';
 import { workspaceUrls } from './workspace.js';
@@ -42,7 +43,7 @@ export interface CreateResult {
   urls: string[];
   /** True when the workspace already existed and create only made sure it was started and set up. */
   existed: boolean;
-  config: DualJson;
+  config: WorkspaceConfig;
 }
 
 /**
@@ -109,7 +110,7 @@ async function resumeExisting(
   options: CreateOptions,
 ): Promise<CreateResult> {
   const worktree = labels[LABEL.worktree] ?? '';
-  const config = loadDualJson(worktree);
+  const config = await workspaceConfig(ctx, worktree);
   let ws = { id, repo: repo.name, branch, worktree, containerId };
   const recreated = await recreateIfChanged(ctx, ws, config, { force: false, image: options.image });
   const ready = readyOptions(options);
@@ -151,7 +152,7 @@ async function createFresh(
   try {
     const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, rollback);
     checkpoint();
-    const config = loadDualJson(worktree);
+    const config = await workspaceConfig(ctx, worktree);
     const image = options.image ?? config.image;
     await ensureImage(ctx, image);
     await ensureWorkspaceNetwork(ctx.docker);

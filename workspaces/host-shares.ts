@@ -4,6 +4,7 @@ import type { HomePaths } from '../src/config/home.js';
 import { loadSettings } from '../src/config/settings.js';
 import type { ContainerSpec } from '../src/docker/engine.js';
 import { CONTAINER_NPM_CACHE, npmCacheDir } from './npm-cache.js';
+import { dualCaCertPath } from '../src/tls/paths.js';
 import { CONTAINER_BUNDLE, CONTAINER_TRUST_DIR, TRUST_ENV_NAMES, writeTrustBundle } from './host-trust.js';
 
 /**
@@ -26,7 +27,7 @@ export const NO_SHARES: HostShares = { binds: [], env: {} };
  * workspace's https URL. Only the certificate: its key stays in the host's directory.
  */
 export function dualCaFiles(paths: HomePaths): string[] {
-  const file = join(paths.home, 'tls', 'ca', 'ca.crt');
+  const file = dualCaCertPath(paths.home);
   return existsSync(file) ? [file] : [];
 }
 

@@ -1,4 +1,4 @@
-import type { DualJson } from '../src/config/dual-json.js';
+import type { WorkspaceConfig } from '../src/config/dual-json.js';
 import type { Context } from '../src/wiring.js';
 import { workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { runInContainer } from './exec/run-in-container.js';
@@ -12,7 +12,7 @@ export function hostUser(): HostUser {
  * Named volumes start owned by root; hand them to the host user so `npm ci` can write
  * node_modules. Runs right after the container starts; its entry script waits for this.
  */
-export async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: DualJson, user: HostUser): Promise<void> {
+export async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: WorkspaceConfig, user: HostUser): Promise<void> {
   const targets = workspaceVolumes(identity, config).map((v) => v.target);
   if (targets.length === 0 || user.uid === 0) return;
   const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {

@@ -1,4 +1,3 @@
-import { loadDualJson } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import type { Context } from '../src/wiring.js';
 import { stopAllAttached } from './attached/revive.js';
@@ -7,6 +6,7 @@ import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
 import { recreateIfChanged } from './recreate.js';
+import { workspaceConfig } from './volume-default.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -31,7 +31,7 @@ async function bringUp(ctx: Context, id: string, how: Bring, ready: ReadyOptions
   await ctx.docker.ping();
   return withLock(ctx.paths.locks, `ws-${id}`, async () => {
     const ws = await withContainer(ctx, id);
-    const config = loadDualJson(ws.worktree);
+    const config = await workspaceConfig(ctx, ws.worktree);
     const recreated = await recreateIfChanged(ctx, ws, config, { force: how === 'recreate' });
     if (recreated) await awaitReady(ctx, { ...ws, containerId: recreated }, config, ready, 'runs');
     else if (how === 'restart') await restartAndAwait(ctx, ws, config, ready);

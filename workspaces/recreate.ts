@@ -1,4 +1,4 @@
-import type { DualJson } from '../src/config/dual-json.js';
+import type { WorkspaceConfig } from '../src/config/dual-json.js';
 import { DualError } from '../src/errors.js';
 import { containerName } from '../src/naming.js';
 import type { Context } from '../src/wiring.js';
@@ -28,7 +28,7 @@ import { resetSetupState } from './setup.js';
 export async function recreateIfChanged(
   ctx: Context,
   ws: WorkspaceRef,
-  config: DualJson,
+  config: WorkspaceConfig,
   options: { force: boolean; image?: string },
 ): Promise<string | undefined> {
   const details = await ctx.docker.inspectContainer(ws.containerId);

@@ -46,6 +46,8 @@ export interface FollowOptions {
 /** How long a started container may take to record that setup began (it waits for volume ownership first). */
 const FIRST_RECORD_MS = 45_000;
 const POLL_MS = 250;
+/** Bound on waiting for setup's last line once its outcome is recorded. */
+const MARKER_WAIT_MS = 30_000;
 
 /**
  * Streams setup's output until the entry script records its outcome, then returns it
@@ -63,7 +65,9 @@ export async function followSetup(ctx: Context, ws: { id: string; containerId: s
     for (let round = 0; ; round++) {
       const state = setupState(ctx, ws.id);
       if (state.kind === 'ok' || state.kind === 'failed') {
-        await sink.waitForEnd(5_000);
+        // The script prints its end line right after recording the outcome; on a loaded
+        // machine the log stream (dockerode loads first) can lag several seconds behind.
+        await sink.waitForEnd(MARKER_WAIT_MS);
         return state;
       }
       if (options.interrupted?.()) {

@@ -13,7 +13,8 @@ export function registerTrustCommand(program: Command): void {
       const { installTrust, uninstallTrust } = await import('../tls/trust.js');
       const home = dualHome();
       const report = options.uninstall ? await uninstallTrust(home) : await installTrust(home);
-      if (report.steps.some((s) => s.kind === 'failed')) process.exitCode = 1;
+      // A failed store, or (installing) no store at all: scripts see it in the exit code.
+      if (report.steps.some((s) => s.kind === 'failed') || (!options.uninstall && report.installs.length === 0)) process.exitCode = 1;
       if (options.json) return printJson(report);
       if (report.ca.created) process.stdout.write(`made dual's local CA: ${report.ca.file}\n`);
       for (const step of report.steps) {

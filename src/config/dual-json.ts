@@ -53,7 +53,8 @@ export const dualJsonSchema = z
     start: boundedScript.optional(),
     setup: boundedScript.optional(),
     env: envObject.default({}),
-    volumes: boundedList(worktreePath, LIMITS.volumes, 'volumes').default(['node_modules']),
+    /** Absent: the platform's default (workspaces/volume-default.ts): none where host and container share OS and arch. */
+    volumes: boundedList(worktreePath, LIMITS.volumes, 'volumes').optional(),
     /** What Host/Origin the dev server sees through the proxy: the branch host (default) or localhost:<port>. */
     hostHeader: z.enum(['preserve', 'localhost']).default('preserve'),
     /** false: this repo's containers do not get the host's CA certificates. */
@@ -71,6 +72,8 @@ export const dualJsonSchema = z
   .strict();
 
 export type DualJson = z.infer<typeof dualJsonSchema>;
+/** A `.dual.json` with `volumes` decided (given, or the platform default): what a container is made from. */
+export type WorkspaceConfig = DualJson & { volumes: string[] };
 export type AttachedDeclaration = z.infer<typeof attachedSchema>;
 
 /** Parse and validate; errors name the file, the key and what is expected. */

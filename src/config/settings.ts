@@ -21,6 +21,8 @@ const proxySettingsSchema = z
     domains: z.array(z.string()).default([]),
     /** A client that has not sent its whole request head by then is disconnected (slowloris). */
     headersTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+    /** Also listen on 443, where https://<id>.localhost/ reaches the workspace's first port (issue 10). */
+    https443: z.boolean().default(false),
   })
   .strict();
 

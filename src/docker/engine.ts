@@ -81,9 +81,19 @@ export interface NetworkDetails {
 
 export type PullProgress = (event: { status?: string; id?: string; progress?: string }) => void;
 
+/** What the engine says about itself (GET /version). */
+export interface EngineFacts {
+  /** The containers' OS and architecture, as Docker names them (linux, amd64). */
+  os: string;
+  arch: string;
+  /** Docker Desktop runs containers in a VM: bind mounts cross a file-sharing layer. */
+  dockerDesktop: boolean;
+}
+
 export interface DockerEngine {
   readonly display: string;
   ping(): Promise<void>;
+  engineFacts(): Promise<EngineFacts>;
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerDetails | undefined>;
   imageExists(image: string): Promise<boolean>;

@@ -1,4 +1,4 @@
-import type { ContainerDetails, ContainerSpec, ContainerSummary, DockerEngine, NetworkDetails, NetworkSpec, PullProgress, VolumeSpec } from './engine.js';
+import type { ContainerDetails, ContainerSpec, ContainerSummary, DockerEngine, EngineFacts, NetworkDetails, NetworkSpec, PullProgress, VolumeSpec } from './engine.js';
 import { createBody, toDetails, toSummary, type InspectEntry, type ListEntry } from './answers.js';
 import { ApiError, LeanDockerClient } from './lean-client.js';
 import type { DockerodeStreams } from './dockerode-streams.js';
@@ -24,6 +24,15 @@ export class LeanEngine implements DockerEngine {
 
   async ping(): Promise<void> {
     await this.client.request('GET', '/version');
+  }
+
+  async engineFacts(): Promise<EngineFacts> {
+    const v = await this.client.request<{ Os?: string; Arch?: string; KernelVersion?: string; Platform?: { Name?: string } }>('GET', '/version');
+    return {
+      os: v.Os ?? '',
+      arch: v.Arch ?? '',
+      dockerDesktop: /docker desktop/i.test(v.Platform?.Name ?? '') || /linuxkit/i.test(v.KernelVersion ?? ''),
+    };
   }
 
   async listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {

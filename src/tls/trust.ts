@@ -3,6 +3,7 @@ import { loadCa, loadOrCreateCa } from './ca.js';
 import { tlsPaths } from './paths.js';
 import { installNss, nssDatabases, uninstallNss } from './stores/nss-store.js';
 import type { CaFile, Step } from './stores/step.js';
+import { withMachineLock } from './stores/machine-lock.js';
 import { installSystem, uninstallSystem } from './stores/system-store.js';
 import { readTrustRecord, writeTrustRecord, type TrustInstall } from './trust-record.js';
 
@@ -22,7 +23,7 @@ export interface TrustReport {
 export async function installTrust(home: string, userHome: string = homedir()): Promise<TrustReport> {
   const ca = await loadOrCreateCa(home);
   const caFile: CaFile = { file: tlsPaths(home).caCert, pem: ca.certPem, fingerprint: ca.fingerprint };
-  const steps: Step[] = [installSystem(caFile)];
+  const steps: Step[] = [await withMachineLock(() => installSystem(caFile))];
   const databases = nssDatabases(userHome);
   for (const db of databases) steps.push(installNss(caFile, db));
   if (databases.length === 0) {
@@ -42,7 +43,7 @@ export async function uninstallTrust(home: string): Promise<TrustReport> {
   const steps: Step[] = [];
   const kept: TrustInstall[] = [];
   for (const install of record?.installs ?? []) {
-    const step = install.store === 'system' ? uninstallSystem(install, tlsPaths(home).caCert) : uninstallNss(install);
+    const step = install.store === 'system' ? await withMachineLock(() => uninstallSystem(install, tlsPaths(home).caCert)) : uninstallNss(install);
     steps.push(step);
     if (step.kind === 'failed') kept.push(install);
   }

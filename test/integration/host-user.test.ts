@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeanDockerClient } from '../../src/docker/lean-client.js';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -32,7 +33,11 @@ function chownTree(path: string): void {
 }
 
 beforeAll(() => {
-  makeRepo(sandbox.path('u'), { '.dual.json': JSON.stringify({ image: 'dual-test/busybox' }) }, { feat: {} });
+  makeRepo(sandbox.path('u'), { '.dual.json': JSON.stringify({ image: 'dual-test/busybox', volumes: ['node_modules'] }) }, {
+    feat: {},
+    // No "volumes": on Linux with a native engine node_modules stays in the worktree.
+    plain: { '.dual.json': JSON.stringify({ image: 'dual-test/busybox' }) },
+  });
   mkdirSync(sandbox.path('home-dir'));
   writeFileSync(`${sandbox.home}/config.json`, JSON.stringify({ proxy: { autoStart: false } }));
   if (isRoot) {
@@ -41,6 +46,7 @@ beforeAll(() => {
   }
   dualAsUser('add', sandbox.path('u'), '--name', repo);
   dualAsUser('create', repo, 'feat');
+  dualAsUser('create', repo, 'plain');
 });
 afterAll(() => sandbox.cleanup());
 
@@ -59,5 +65,17 @@ describe('workspaces of a non-root user', () => {
   it('gives the node_modules volume to that user, and a writable HOME', () => {
     const out = dualAsUser('exec', `${repo}-feat`, '--', 'sh', '-c', 'touch node_modules/ok && touch "$HOME/ok" && echo written');
     expect(out.trim()).toBe('written');
+  });
+
+  it("keeps node_modules in the worktree by default on Linux: the host's editor sees what the container installed, owned by the user", async () => {
+    dualAsUser('exec', `${repo}-plain`, '--', 'sh', '-c', 'mkdir -p node_modules/left-pad && echo "module.exports = 1" > node_modules/left-pad/index.js');
+    const file = `${sandbox.home}/worktrees/${repo}/plain/node_modules/left-pad/index.js`;
+    expect(readFileSync(file, 'utf8')).toBe('module.exports = 1\n');
+    expect([statSync(file).uid, statSync(file).gid]).toEqual([uid, gid]);
+    const docker = new LeanDockerClient();
+    const filters = encodeURIComponent(JSON.stringify({ label: [`dual.workspace=${repo}-plain`] }));
+    const volumes = await docker.request<{ Volumes: unknown[] | null }>('GET', `/volumes?filters=${filters}`);
+    docker.close();
+    expect(volumes.Volumes ?? []).toEqual([]);
   });
 });

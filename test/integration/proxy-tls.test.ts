@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import type { ClientHttp2Session } from 'node:http2';
 import { Readable } from 'node:stream';
@@ -170,5 +171,24 @@ describe('streams over h2', () => {
       socket.on('error', reject);
     });
     expect(echo).toBe('feat: over tls');
+  });
+});
+
+describe('proxy.https443', () => {
+  it('listens on 443 too, where https://<id>.localhost/ reaches the workspace\'s first port', async () => {
+    writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, https443: true } }));
+    const other = await freePort();
+    const second = await startProxy({ home: sandbox.home, log: silentLog, discovery: await sandboxDiscovery(sandbox), upstream: 'bridge', ports: [other], watchConfig: false });
+    try {
+      expect(second.ports()).toEqual([other, 443].sort((a, b) => a - b));
+      const s = await h2Connect(443, name(main), ca);
+      sessions.push(s);
+      const reply = await h2Request(s, { ':path': '/', ':authority': name(main) });
+      expect(reply.status).toBe(200);
+      expect((JSON.parse(reply.body) as { name: string; port: number }).port).toBe(port);
+    } finally {
+      await second.close();
+      writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false } }));
+    }
   });
 });

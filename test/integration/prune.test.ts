@@ -21,7 +21,9 @@ async function namesWith(kind: 'containers' | 'volumes', label: string): Promise
 }
 
 beforeAll(async () => {
-  makeRepo(sandbox.path('p'), { '.dual.json': BRANCH_PAGE_CONFIG }, { gone: {}, kept: {} });
+  // node_modules in a volume (the default where host and engine differ) so there are volumes to orphan.
+  const config = JSON.stringify({ ...JSON.parse(BRANCH_PAGE_CONFIG), volumes: ['node_modules'] });
+  makeRepo(sandbox.path('p'), { '.dual.json': config }, { gone: {}, kept: {} });
   await dualOk(['add', sandbox.path('p'), '--name', repo], { env });
   for (const branch of ['gone', 'kept']) await dualOk(['create', repo, branch], { env });
   await dualOk(['attach', `${repo}-gone`, 'db', '--image', 'dual-test/busybox', '-v', '/data', '--', 'sleep', 'infinity'], { env });
@@ -54,5 +56,8 @@ describe('dual prune', () => {
     expect(await namesWith('containers', `dual.workspace=${repo}-kept`)).toEqual([`dual-${repo}-kept`]);
     expect(await namesWith('volumes', `dual.workspace=${repo}-kept`)).toEqual([`dual-${repo}-kept-v-node-modules`]);
     expect(existsSync(`${sandbox.home}/worktrees/${repo}/gone`)).toBe(true);
+    // The setup record of the container that is gone goes too; the live one's stays.
+    expect(existsSync(`${sandbox.home}/state/workspaces/${repo}-gone`)).toBe(false);
+    expect(existsSync(`${sandbox.home}/state/workspaces/${repo}-kept`)).toBe(true);
   });
 });

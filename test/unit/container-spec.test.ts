@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dualJsonSchema } from '../../src/config/dual-json.js';
+import { dualJsonSchema, type WorkspaceConfig } from '../../src/config/dual-json.js';
+
+/** A .dual.json as a container is made from it: volumes decided (node_modules when absent, as on Docker Desktop). */
+function parsed(raw: unknown): WorkspaceConfig {
+  const config = dualJsonSchema.parse(raw);
+  return { ...config, volumes: config.volumes ?? ['node_modules'] };
+}
 import { workspaceContainerSpec } from '../../workspaces/container-spec.js';
 import { ENTRY_SCRIPT } from '../../workspaces/entry.js';
 import { NO_SHARES } from '../../workspaces/host-shares.js';
@@ -9,7 +15,7 @@ const identity = { id: 'shop-feat-x', repo: 'shop', branch: 'feat/x', worktree: 
 
 describe('workspace container spec', () => {
   it('mounts the worktree and the git dir at their host paths and works in the worktree', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
+    const spec = workspaceContainerSpec(identity, parsed({}), 'node:22', { uid: 1000, gid: 1000 }, NO_SHARES);
     expect(spec.binds[0]).toEqual({ source: identity.worktree, target: identity.worktree });
     expect(spec.binds).toContainEqual({ source: '/code/shop/.git', target: '/code/shop/.git', readOnly: true });
     // the entry script's setup record, this workspace's directory only
@@ -20,7 +26,7 @@ describe('workspace container spec', () => {
 
   it("mounts the repo checkout's own .git read-only over the worktree, objects and refs writable", () => {
     const main = { ...identity, worktree: '/code/shop', git: { ...git, gitDir: '/code/shop/.git' } };
-    expect(workspaceContainerSpec(main, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds).toEqual([
+    expect(workspaceContainerSpec(main, parsed({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).binds).toEqual([
       { source: '/code/shop', target: '/code/shop' },
       { source: '/code/shop/.git', target: '/code/shop/.git', readOnly: true },
       { source: '/code/shop/.git/objects', target: '/code/shop/.git/objects' },
@@ -31,16 +37,16 @@ describe('workspace container spec', () => {
   });
 
   it('runs as the host user when not root, with a writable HOME; as the image user when root', () => {
-    const asUser = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 1000, gid: 100 }, NO_SHARES);
+    const asUser = workspaceContainerSpec(identity, parsed({}), 'i', { uid: 1000, gid: 100 }, NO_SHARES);
     expect(asUser.user).toBe('1000:100');
     expect(asUser.env.HOME).toBe('/tmp');
-    const asRoot = workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES);
+    const asRoot = workspaceContainerSpec(identity, parsed({}), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(asRoot.user).toBeUndefined();
     expect(asRoot.env.HOME).toBeUndefined();
   });
 
   it('labels the container with the contract, the entry protocol and the shaping settings', () => {
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
+    const spec = workspaceContainerSpec(identity, parsed({ ports: [3000, 5173], hostHeader: 'localhost' }), 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.labels).toMatchObject({
       'dual.workspace': 'shop-feat-x',
       'dual.repo': 'shop',
@@ -60,10 +66,10 @@ describe('workspace container spec', () => {
   });
 
   it("runs dual's entry script (setup, then start) as the main process, with the repo env over dual defaults", () => {
-    const config = dualJsonSchema.parse({ setup: 'npm ci', start: 'npm run dev', env: { NODE_ENV: 'development' } });
+    const config = parsed({ setup: 'npm ci', start: 'npm run dev', env: { NODE_ENV: 'development' } });
     const spec = workspaceContainerSpec(identity, config, 'i', { uid: 0, gid: 0 }, NO_SHARES);
     expect(spec.cmd).toEqual(['sh', '-c', ENTRY_SCRIPT, 'dual-entry', 'npm ci', 'npm run dev', `${identity.worktree}/node_modules`]);
-    expect(workspaceContainerSpec(identity, dualJsonSchema.parse({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
+    expect(workspaceContainerSpec(identity, parsed({}), 'i', { uid: 0, gid: 0 }, NO_SHARES).cmd!.slice(3, 6)).toEqual(['dual-entry', '', '']);
     expect(spec.env).toMatchObject({ NODE_ENV: 'development', DUAL_WORKSPACE: 'shop-feat-x', DUAL_BRANCH: 'feat/x' });
   });
 
@@ -75,7 +81,7 @@ describe('workspace container spec', () => {
       ],
       env: { NODE_EXTRA_CA_CERTS: '/etc/dual-ca/ca-certificates.crt', npm_config_cache: '/var/cache/dual/npm' },
     };
-    const spec = workspaceContainerSpec(identity, dualJsonSchema.parse({ env: { npm_config_cache: '/mine' } }), 'i', { uid: 0, gid: 0 }, shares);
+    const spec = workspaceContainerSpec(identity, parsed({ env: { npm_config_cache: '/mine' } }), 'i', { uid: 0, gid: 0 }, shares);
     expect(spec.binds).toEqual(expect.arrayContaining(shares.binds));
     expect(spec.env.NODE_EXTRA_CA_CERTS).toBe('/etc/dual-ca/ca-certificates.crt');
     expect(spec.env.npm_config_cache).toBe('/mine');

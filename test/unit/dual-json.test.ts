@@ -23,7 +23,6 @@ describe('.dual.json', () => {
       image: 'node:22',
       ports: [3000],
       env: {},
-      volumes: ['node_modules'],
       hostHeader: 'preserve',
       trustHostCA: true,
       npmCache: true,

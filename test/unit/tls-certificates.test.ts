@@ -8,6 +8,7 @@ import { tlsPaths } from '../../src/tls/paths.js';
 import { certificateName } from '../../proxy/tls/certificate-names.js';
 import { CertificateStore } from '../../proxy/tls/certificate-store.js';
 import { issueLeaf, LEAF_DAYS } from '../../proxy/tls/leaf.js';
+import { privilegedPortHint, withHttps443 } from '../../proxy/tls/port-443.js';
 
 const homes: string[] = [];
 const newHome = () => {
@@ -107,5 +108,20 @@ describe('leaves', () => {
     const store = new CertificateStore(await loadOrCreateCa(home), tlsPaths(home).leaves, Date.now, (name) => issued.push(name));
     await Promise.all([store.context('a.localhost'), store.context('a.localhost'), store.context('a.localhost')]);
     expect(issued).toEqual(['a.localhost']);
+  });
+});
+
+describe('proxy.https443', () => {
+  it('adds 443 to the listening ports only when asked', () => {
+    expect(withHttps443([3000, 5173], false)).toEqual([3000, 5173]);
+    expect(withHttps443([3000, 5173], true)).toEqual([3000, 5173, 443]);
+    expect(withHttps443([443], true)).toEqual([443]);
+  });
+
+  it('says how to allow a privileged port without sudo behind the user\'s back', () => {
+    const hint = privilegedPortHint(443, '/usr/bin/node', 'linux');
+    expect(hint).toContain('sudo sysctl net.ipv4.ip_unprivileged_port_start=443');
+    expect(hint).toContain('sudo setcap cap_net_bind_service=+ep /usr/bin/node');
+    expect(privilegedPortHint(3000, '/usr/bin/node', 'linux')).toBe('');
   });
 });

@@ -14,11 +14,13 @@ interface AnchorDirStore {
   dir: string;
   /** The command that rebuilds the bundle from that directory. */
   update: string[];
+  /** After a removal: the same, also dropping the removed file's links (Debian keeps them otherwise). */
+  updateAfterRemoval: string[];
 }
 
 const ANCHOR_STORES: AnchorDirStore[] = [
-  { method: 'debian', dir: '/usr/local/share/ca-certificates', update: ['update-ca-certificates'] },
-  { method: 'fedora', dir: '/etc/pki/ca-trust/source/anchors', update: ['update-ca-trust', 'extract'] },
+  { method: 'debian', dir: '/usr/local/share/ca-certificates', update: ['update-ca-certificates'], updateAfterRemoval: ['update-ca-certificates', '--fresh'] },
+  { method: 'fedora', dir: '/etc/pki/ca-trust/source/anchors', update: ['update-ca-trust', 'extract'], updateAfterRemoval: ['update-ca-trust', 'extract'] },
 ];
 
 export function installSystem(ca: CaFile, platform: NodeJS.Platform = process.platform): Step {
@@ -50,13 +52,14 @@ export function uninstallSystem(install: TrustInstall, caFile: string): Step {
   if (!store) return { kind: 'failed', install, detail: `system store: unknown method ${install.method} in the trust record` };
   if (!existsSync(install.location)) return { kind: 'removed', install, detail: `system store: ${install.location} was already gone` };
   if (!canWrite(store.dir)) {
-    return { kind: 'failed', install, detail: `system store: ${store.dir} needs root; run: sudo ${shellCommand(['rm', install.location])} && sudo ${shellCommand(store.update)}` };
+    return { kind: 'failed', install, detail: `system store: ${store.dir} needs root; run: sudo ${shellCommand(['rm', install.location])} && sudo ${shellCommand(store.updateAfterRemoval)}` };
   }
   rmSync(install.location, { force: true });
-  const tool = findTool(store.update[0]!);
-  const updated = tool ? runTool(tool, store.update.slice(1)) : { ok: false, output: `${store.update[0]} not found` };
-  if (!updated.ok) return { kind: 'failed', install, detail: `system store: removed ${install.location} but ${shellCommand(store.update)} failed (${firstLine(updated.output)}); run it again` };
-  return { kind: 'removed', install, detail: `system store: removed ${install.location} and ran ${shellCommand(store.update)}` };
+  const update = store.updateAfterRemoval;
+  const tool = findTool(update[0]!);
+  const updated = tool ? runTool(tool, update.slice(1)) : { ok: false, output: `${update[0]} not found` };
+  if (!updated.ok) return { kind: 'failed', install, detail: `system store: removed ${install.location} but ${shellCommand(update)} failed (${firstLine(updated.output)}); run it again` };
+  return { kind: 'removed', install, detail: `system store: removed ${install.location} and ran ${shellCommand(update)}` };
 }
 
 /**

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { median } from './stats.js';
+
+export interface PagePath {
+  name: string;
+  url: string;
+}
+
+export interface PageLoadRow {
+  name: string;
+  /** Median of `samples`, ms from navigation start to the window `load` event. */
+  median: number;
+  samples: number[];
+  /** What the page's own requests were carried by (h2, http/1.1). */
+  protocol: string;
+}
+
+export const PAGE_ROUNDS = 7;
+/** Loads abandoned on a network change are repeated; on a machine busy starting containers that is often. */
+const MAX_ATTEMPTS = 30;
+
+/**
+ * Loads of an unbundled page (test/fixtures/module-app: `/`, main.js and MODULES small ES
+ * modules, each its own request) in headless Chromium, a fresh browser context each time (no
+ * cache, no open connection), paths alternating round by round. The figure is the page's own
+ * `loadEventStart` (navigation start to window load). Chromium trusts dual's CA through an NSS
+ * database in a temp HOME (`caFile`), the way `dual trust` sets up a user's browser.
+ */
+export async function benchPageLoad(paths: readonly PagePath[], caFile: string, tempHome: string, log: (line: string) => void): Promise<PageLoadRow[]> {
+  const nssdb = join(tempHome, '.pki', 'nssdb');
+  mkdirSync(nssdb, { recursive: true });
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'dual bench CA', '-i', caFile]);
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    env: { ...process.env, HOME: tempHome },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const samples = new Map<string, number[]>();
+  const protocols = new Map<string, string>();
+  try {
+    const loadOnce = async (path: PagePath, attempt = 1): Promise<number> => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(120_000);
+        const failed: string[] = [];
+        page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
+        await page.goto(path.url, { waitUntil: 'load' });
+        // Chromium drops requests in flight when a network interface comes or goes (a container
+        // started by anyone on this machine): that sample says nothing about the path; load again.
+        if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);
+        const result = await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+          return { load: nav.loadEventStart, loaded: document.body.dataset.loaded === 'yes', protocol: resources[resources.length - 1]?.nextHopProtocol ?? nav.nextHopProtocol, count: resources.length };
+        });
+        if (!result.loaded) throw new Error(`${path.url}: the page's modules did not all run (${failed.length} failed: ${failed.slice(0, 3).join('; ')})`);
+        protocols.set(path.name, `${result.protocol}, ${result.count + 1} requests`);
+        return result.load;
+      } finally {
+        await context.close();
+      }
+    };
+    for (const path of paths) await loadOnce(path); // warm-up: the dev server's first answers, the proxy's first leaf
+    for (let round = 0; round < PAGE_ROUNDS; round++) {
+      for (const path of paths) {
+        const ms = await loadOnce(path);
+        log(`  page ${path.name} round ${round + 1}: ${Math.round(ms)} ms`);
+        samples.set(path.name, [...(samples.get(path.name) ?? []), ms]);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return paths.map((p) => ({ name: p.name, median: median(samples.get(p.name) ?? []), samples: samples.get(p.name) ?? [], protocol: protocols.get(p.name) ?? '?' }));
+}
