@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Git } from '../../src/git/git.js';
 import type { ProxyLog } from '../log.js';
 import { wantsJson } from '../pages.js';
 import type { RouteTable } from '../route-table.js';
@@ -40,14 +41,14 @@ const ACTION_PATH = /^\/api\/workspaces\/([a-z0-9-]{1,63})\/([a-z]+)$/;
  *   GET  /api/events                     server-sent `snapshot` events: the whole picture, on every change
  *   GET  /api/snapshot                   the same picture once, as JSON
  *   GET  /api/logs?workspace=&attached=&tail=   a container's output, followed (SSE)
- *   POST /api/workspaces/<id>/<action>   start | stop | restart | destroy (body {"force": true} for destroy)
+ *   POST /api/workspaces/<id>/<action>   start | stop | restart | destroy; body {"requestId", "force"}; 202, outcome in the snapshot
  * Everything under /api needs the token and, for POST, the dashboard's own Origin (request-guard.ts).
  */
 export function createDashboard(deps: DashboardDeps): Dashboard {
   const token = loadOrCreateToken(tokenFile(deps.stateDir));
   let engine: Promise<DashboardEngine> | undefined;
   const getEngine = () => (engine ??= (deps.engine ?? realDashboardEngine)());
-  let git: Promise<{ worktreeSummary(worktree: string): Promise<import('../../src/git/git.js').WorktreeSummary> }> | undefined;
+  let git: Promise<Pick<Git, 'worktreeSummary'>> | undefined;
   // Outcomes travel in the snapshot (see actions.ts); the model is made just below.
   const actions = new ActionRunner(deps.home, () => model.changed());
   const model: LiveModel = new LiveModel({

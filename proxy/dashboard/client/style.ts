@@ -43,7 +43,7 @@ section.repo{margin-top:1rem;background:var(--panel);border:1px solid var(--line
 section.repo h2{font-size:15px;margin:0;padding:.55rem .9rem;border-bottom:1px solid var(--line);display:flex;gap:.6rem;align-items:baseline}
 section.repo h2 small{color:var(--muted);font-weight:400;font-size:13px}
 table{border-collapse:collapse;width:100%;table-layout:fixed;min-width:44rem}
-th.col-state{width:11.5rem}th.col-urls{width:14.5rem}th.col-usage{width:6.5rem}th.col-attached{width:9.5rem}th.col-actions{width:15.5rem}
+th.col-state{width:10rem}th.col-urls{width:16rem}th.col-usage{width:6.5rem}th.col-attached{width:9.5rem}th.col-actions{width:15.5rem}
 th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;padding:.35rem .7rem;border-bottom:1px solid var(--line-soft);white-space:nowrap}
 td{padding:.45rem .7rem;border-bottom:1px solid var(--line-soft);vertical-align:top}
 tbody tr:last-child td{border-bottom:0}
