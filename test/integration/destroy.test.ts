@@ -20,7 +20,7 @@ async function labelled(kind: 'containers' | 'volumes', id: string): Promise<num
 }
 
 beforeAll(async () => {
-  // A declared volume, so destroy has one to remove (node_modules has none by default on Linux).
+  // A node_modules volume (the default where host and engine differ), so destroy has one to remove.
   const config = JSON.stringify({ ...JSON.parse(BRANCH_PAGE_CONFIG), volumes: ['node_modules'] });
   makeRepo(sandbox.path('d'), { '.dual.json': config }, { dirty: {}, ahead: {}, clean: {} });
   // `ahead` has commits on no other branch (its own plus one made in the worktree); the others are copied to keep-* branches.
