@@ -19,6 +19,8 @@ export interface PageLoadRow {
 }
 
 export const PAGE_ROUNDS = 7;
+/** Loads abandoned on a network change are repeated; on a machine busy starting containers that is often. */
+const MAX_ATTEMPTS = 30;
 
 /**
  * Loads of an unbundled page (test/fixtures/module-app: `/`, main.js and MODULES small ES
@@ -45,18 +47,18 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
       try {
         const page = await context.newPage();
         page.setDefaultTimeout(120_000);
-        let networkChanged = false;
-        page.on('requestfailed', (r) => (networkChanged ||= r.failure()?.errorText === 'net::ERR_NETWORK_CHANGED'));
+        const failed: string[] = [];
+        page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
         await page.goto(path.url, { waitUntil: 'load' });
         // Chromium drops requests in flight when a network interface comes or goes (a container
         // started by anyone on this machine): that sample says nothing about the path; load again.
-        if (networkChanged && attempt < 5) return loadOnce(path, attempt + 1);
+        if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);
         const result = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
           return { load: nav.loadEventStart, loaded: document.body.dataset.loaded === 'yes', protocol: resources[resources.length - 1]?.nextHopProtocol ?? nav.nextHopProtocol, count: resources.length };
         });
-        if (!result.loaded) throw new Error(`${path.url}: the page's modules did not all run`);
+        if (!result.loaded) throw new Error(`${path.url}: the page's modules did not all run (${failed.length} failed: ${failed.slice(0, 3).join('; ')})`);
         protocols.set(path.name, `${result.protocol}, ${result.count + 1} requests`);
         return result.load;
       } finally {

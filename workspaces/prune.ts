@@ -6,6 +6,7 @@ import { removeGitView } from './git-view.js';
 import { listWorkspaces } from './list.js';
 import { withLock } from './locks.js';
 import { listRepos } from './repos.js';
+import { removeSetupState } from './setup.js';
 
 export interface PruneResult {
   /** Attached containers whose workspace container is gone. */
@@ -49,11 +50,13 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
       });
     }
     for (const marker of markers) rmSync(marker, { force: true });
-    // Private git files (git-view.ts) of workspaces whose container is gone.
-    for (const id of gitViewIds(ctx)) {
+    // Private git files (git-view.ts) and setup state (setup.ts) of workspaces whose container is gone.
+    for (const id of new Set([...stateIds(ctx, 'git'), ...stateIds(ctx, 'workspaces')])) {
       await withLock(ctx.paths.locks, `ws-${id}`, async () => {
         const now = await ctx.docker.listContainers(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
-        if (now.length === 0) removeGitView(ctx.paths.state, id);
+        if (now.length > 0) return;
+        removeGitView(ctx.paths.state, id);
+        removeSetupState(ctx, id);
       });
     }
     // Worktree folders deleted by hand leave entries in git's list; git forgets them here.
@@ -65,9 +68,10 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
   return { containers: orphanAttached.map((c) => c.name), volumes: volumes.map((v) => v.name), markers: markers.length, keptWorktrees };
 }
 
-function gitViewIds(ctx: Context): string[] {
+/** Workspace ids with a directory under $DUAL_HOME/state/<kind>. */
+function stateIds(ctx: Context, kind: 'git' | 'workspaces'): string[] {
   try {
-    return readdirSync(join(ctx.paths.state, 'git'));
+    return readdirSync(join(ctx.paths.state, kind));
   } catch {
     return [];
   }

@@ -17,8 +17,9 @@ const docker = new LeanDockerClient();
 const SLEEP = ['--', 'sleep', '999999'];
 
 const DUAL_JSON = JSON.stringify({
+  // No start: nothing to serve, the container idles (a start that never listens would make
+  // create wait for port 3000).
   image: 'dual-test/busybox',
-  start: 'exec sleep 999999',
   attached: {
     cache: { image: 'dual-test/busybox', command: 'exec sleep 999999', env: { CACHE_SIZE: '64' }, mountWorktree: true },
   },
@@ -35,7 +36,7 @@ async function names(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const broken = JSON.stringify({ image: 'dual-test/busybox', start: 'exec sleep 999999', attached: { ghost: { image: 'dual-test/no-such-image' } } });
+  const broken = JSON.stringify({ image: 'dual-test/busybox', attached: { ghost: { image: 'dual-test/no-such-image' } } });
   makeRepo(sandbox.path('rules'), { '.dual.json': DUAL_JSON }, { broken: { '.dual.json': broken } });
   await dualOk(['add', sandbox.path('rules'), '--name', repo], { env });
   await dualOk(['create', repo, 'main'], { env });

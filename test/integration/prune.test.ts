@@ -56,5 +56,8 @@ describe('dual prune', () => {
     expect(await namesWith('containers', `dual.workspace=${repo}-kept`)).toEqual([`dual-${repo}-kept`]);
     expect(await namesWith('volumes', `dual.workspace=${repo}-kept`)).toEqual([`dual-${repo}-kept-v-node-modules`]);
     expect(existsSync(`${sandbox.home}/worktrees/${repo}/gone`)).toBe(true);
+    // The setup record of the container that is gone goes too; the live one's stays.
+    expect(existsSync(`${sandbox.home}/state/workspaces/${repo}-gone`)).toBe(false);
+    expect(existsSync(`${sandbox.home}/state/workspaces/${repo}-kept`)).toBe(true);
   });
 });
