@@ -20,7 +20,9 @@ async function labelled(kind: 'containers' | 'volumes', id: string): Promise<num
 }
 
 beforeAll(async () => {
-  makeRepo(sandbox.path('d'), { '.dual.json': BRANCH_PAGE_CONFIG }, { dirty: {}, ahead: {}, clean: {} });
+  // A node_modules volume (the default where host and engine differ), so destroy has one to remove.
+  const config = JSON.stringify({ ...JSON.parse(BRANCH_PAGE_CONFIG), volumes: ['node_modules'] });
+  makeRepo(sandbox.path('d'), { '.dual.json': config }, { dirty: {}, ahead: {}, clean: {} });
   // `ahead` has commits on no other branch (its own plus one made in the worktree); the others are copied to keep-* branches.
   await dualOk(['add', sandbox.path('d'), '--name', repo], { env });
   for (const branch of ['dirty', 'ahead', 'clean']) await dualOk(['create', repo, branch], { env });
