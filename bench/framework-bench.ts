@@ -31,7 +31,7 @@ export async function benchFramework(env: BenchEnv, app: RealApp, port: number, 
   const branches = ['warm', ...Array.from({ length: RUNS }, (_, i) => `run-${i + 1}`)];
   const dualJson = (setting: string) =>
     JSON.stringify({ image: 'dual-test/node', setup: 'npm ci', start: app.start, ports: [port], env: { PORT: String(port), ...app.env, [app.settingVar]: setting } });
-  makeRepo(env.path(repo), { ...appFiles(app), '.dual.json': dualJson('first') }, Object.fromEntries(branches.map((b) => [b, {}])));
+  makeRepo(env.path(repo), { ...appFiles(app, join(env.checkout, 'test', 'fixtures', 'real')), '.dual.json': dualJson('first') }, Object.fromEntries(branches.map((b) => [b, {}])));
   await env.dual('add', env.path(repo), '--name', repo);
 
   const create: number[] = [];

@@ -149,6 +149,22 @@ describe('the dashboard follows the workspaces live', () => {
   });
 });
 
+describe('attached containers on the dashboard', () => {
+  it('shows one attached with `dual attach` without a reload, and follows its log', async () => {
+    await dualOk(['attach', mainId, 'agent', '--image', 'dual-test/busybox', '--', 'sh', '-c', 'echo "agent says <b>hi</b>"; exec sleep 3600'], { env });
+    const chip = `${row(mainId)} button.chip`;
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-state') === 'running', chip, { timeout: 60_000 });
+    expect(await page.locator(chip).textContent()).toBe('agent · running');
+    await page.click(chip);
+    await page.waitForFunction(() => document.getElementById('log-output')?.textContent?.includes('agent says <b>hi</b>'), undefined, { timeout: 30_000 });
+    expect(await page.locator('#logs-title').textContent()).toBe(`Logs: agent (attached to ${mainId})`);
+    await page.click('#log-close');
+    await dualOk(['attached', 'rm', mainId, 'agent'], { env });
+    await page.waitForFunction((sel) => document.querySelector(sel) === null, chip, { timeout: 60_000 });
+    await stillSamePage();
+  }, 120_000);
+});
+
 describe('the dashboard against other web pages', () => {
   const token = () => readFileSync(join(sandbox.home, 'state', 'dashboard-token'), 'utf8').trim();
   const stopUrl = () => `http://localhost:${port}/api/workspaces/${mainId}/stop`;

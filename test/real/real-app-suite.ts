@@ -63,7 +63,7 @@ export function realAppSuite(app: RealApp): void {
     const featComponent = files[app.component]!.replace(`'${initial.main}'`, `'${initial.feat}'`);
     makeRepo(sandbox.path(app.name), { ...files, '.dual.json': JSON.stringify(dualJson()) }, { [branches.feat]: { [app.component]: featComponent } });
     await dualOk(['add', sandbox.path(app.name), '--name', repo], { env });
-    await Promise.all(Object.values(branches).map((b) => dualOk(['create', repo, b], { env, timeoutMs: 300_000 })));
+    await Promise.all(Object.values(branches).map((b) => dualOk(['create', repo, b], { env, timeoutMs: 480_000 })));
     const listed = JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; worktree: string }>;
     worktrees.main = listed.find((w) => w.id === ids.main)!.worktree;
     worktrees.feat = listed.find((w) => w.id === ids.feat)!.worktree;
@@ -74,7 +74,8 @@ export function realAppSuite(app: RealApp): void {
     // Chromium resolves *.localhost itself; the custom domain is mapped to loopback here.
     browser = await launchChromium(['--host-resolver-rules=MAP *.dev.test 127.0.0.1']);
     context = await browser.newContext();
-  }, 420_000);
+    // Bounds for a loaded 2-core machine: two Next.js installs and first compiles at once took 380 s at load 20.
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -117,7 +118,7 @@ export function realAppSuite(app: RealApp): void {
       // The open page would reload itself when its dev server comes back (Vite does); a new tab is the user's next look.
       await pages.main.close();
       pages.main = await context!.newPage();
-      const restart = await dualOk(['restart', ids.main], { env, timeoutMs: 300_000 });
+      const restart = await dualOk(['restart', ids.main], { env, timeoutMs: 420_000 });
       expect(restart.stderr).toMatch(/env/);
       expect(restart.stderr).toMatch(/hostHeader/);
       await waitFor(async () => (await request(port, `${ids.main}.localhost:${port}`)).status === 200, 120_000, 'main after the restart').catch(withProxyOutput);
@@ -127,7 +128,7 @@ export function realAppSuite(app: RealApp): void {
       expect(await textOf(pages.main, '#message')).toBe('main, edited on the host');
       await pages.feat.reload();
       await waitForText(pages.feat, '#setting', 'unset');
-    }, 360_000);
+    }, 480_000);
 
     it('serves a custom proxy.domains host with hostHeader localhost, HMR included', async () => {
       // main now has hostHeader: localhost (previous test); the dev server sees localhost:<port>.

@@ -44,9 +44,9 @@ export const NEXT_APP: RealApp = {
   env: { NEXT_TELEMETRY_DISABLED: '1' },
 };
 
-/** The fixture's files (node_modules and build output excluded) for makeRepo. */
-export function appFiles(app: RealApp): Record<string, string> {
-  const root = join(REAL, app.fixture);
+/** The fixture's files (node_modules and build output excluded) for makeRepo; `fixtures` for a bundled caller (the bench). */
+export function appFiles(app: RealApp, fixtures = REAL): Record<string, string> {
+  const root = join(fixtures, app.fixture);
   const files: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
