@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { dualHome } from '../src/config/home.js';
 import { DualError } from '../src/errors.js';
+import { shellCommand } from '../src/shell-quote.js';
 
 /**
  * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
@@ -124,11 +125,11 @@ export function registerProxyCommands(program: Command): void {
       }
       const result = installService({ node: process.execPath, bin: DUAL_BIN, home, log: homePaths(home).proxyLog }, where);
       process.stdout.write(`wrote ${result.file}:\n${result.content}`);
-      for (const command of result.ran) process.stdout.write(`ran: ${command.map(shellQuote).join(' ')}\n`);
+      for (const command of result.ran) process.stdout.write(`ran: ${shellCommand(command)}\n`);
       if (result.toRun.length > 0) {
         const why = result.managerDown ? `${result.toRun[0]![0]} could not reach a user service manager (${result.managerDown})` : `${result.toRun[0]![0]} was not found`;
         process.stdout.write(`${why}, so nothing was started; to start it now and at every login, run:\n`);
-        for (const command of result.toRun) process.stdout.write(`  ${command.map(shellQuote).join(' ')}\n`);
+        for (const command of result.toRun) process.stdout.write(`  ${shellCommand(command)}\n`);
       }
     });
 
@@ -138,7 +139,7 @@ export function registerProxyCommands(program: Command): void {
     .action(async () => {
       const { uninstallService } = await import('./login-service.js');
       const result = uninstallService({ platform: process.platform, env: process.env, uid: process.getuid?.() ?? 0 });
-      for (const command of result.ran) process.stdout.write(`ran: ${command.map(shellQuote).join(' ')}\n`);
+      for (const command of result.ran) process.stdout.write(`ran: ${shellCommand(command)}\n`);
       process.stdout.write(`removed ${result.file}\n`);
     });
 
@@ -185,10 +186,6 @@ function describePorts(ports: number[]): string {
   return ports.length > 0 ? `port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : 'no ports yet (no workspace declares any)';
 }
 
-/** For commands printed for the user to copy: plain words as they are, anything else in single quotes. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
