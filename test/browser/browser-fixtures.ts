@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { stopChild } from '../helpers/processes.js';
 
@@ -62,4 +62,20 @@ export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * `page.goto`, again when Chromium abandoned the navigation with ERR_NETWORK_CHANGED: it does
+ * that whenever a network interface appears or goes, and every container another test file
+ * starts adds one on this machine. That is the browser reacting to the host, not dual; any
+ * other failure is thrown at once.
+ */
+export async function gotoSettled(page: Page, url: string): Promise<Response | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url);
+    } catch (error) {
+      if (attempt >= 5 || !String((error as Error).message).includes('ERR_NETWORK_CHANGED')) throw error;
+    }
+  }
 }

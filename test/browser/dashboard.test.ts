@@ -10,7 +10,7 @@ import { eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { gotoSettled, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * The dashboard in a real browser, through `dual proxy` on a real engine: it follows what
@@ -71,7 +71,7 @@ beforeAll(async () => {
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
-  await page.goto(`http://localhost:${port}/`);
+  await gotoSettled(page, `http://localhost:${port}/`);
   await waitForStatus(mainId, 'serving');
   // A reload would drop this: every later check proves the page updated itself.
   await page.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
@@ -125,7 +125,7 @@ describe('the dashboard follows the workspaces live', () => {
   it('works over HTTPS and HTTP/2 on the same port: live, and its buttons act (the Origin is https there)', async () => {
     const secure = await browser!.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
     const tab = await secure.newPage();
-    await tab.goto(`https://localhost:${port}/`);
+    await gotoSettled(tab, `https://localhost:${port}/`);
     expect(await tab.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol)).toBe('h2');
     await tab.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'serving', row(mainId), { timeout: 60_000 });
     const restarts = count(`dashboard: restart ${mainId}`);

@@ -9,7 +9,7 @@ import { eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { freePort, request } from '../helpers/proxy-fixtures.js';
-import { hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { gotoSettled, hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * The user story of the proxy issue, in a real browser: two branch workspaces of one repo
@@ -78,7 +78,7 @@ describe('two branch workspaces in a real browser through dual proxy', () => {
   it("shows each branch's own page at its own <repo>-<branch>.localhost URL", async () => {
     for (const key of ['main', 'feat'] as const) {
       // Chromium resolves *.localhost to loopback itself: the URL a user types.
-      const response = await pages[key].goto(`http://${id(branches[key])}.localhost:${port}/`);
+      const response = await gotoSettled(pages[key], `http://${id(branches[key])}.localhost:${port}/`);
       expect(response?.status()).toBe(200);
       expect(await messageText(pages[key])).toBe(initial[key]);
       // The hot-reload WebSocket went through the proxy too.

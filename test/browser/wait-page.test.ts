@@ -7,7 +7,7 @@ import { makeRepo } from '../helpers/git-repo.js';
 import { stopChild } from '../helpers/processes.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { gotoSettled, hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * A browser left on the proxy's 502 "nothing is listening" page while the user starts the
@@ -47,7 +47,7 @@ describe('the 502 page while nothing listens', () => {
   it('reloads itself once the dev server answers', async () => {
     const page = await (await browser!.newContext()).newPage();
     const url = `http://${id}.localhost:${port}/`;
-    const first = await page.goto(url);
+    const first = await gotoSettled(page, url);
     expect(first?.status()).toBe(502);
     expect(await page.locator('h1').textContent()).toBe('Nothing is listening');
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceId } from '../../src/naming.js';
-import { launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
+import { gotoSettled, launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
 import { dualOk } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
@@ -50,7 +50,7 @@ export function realAppSuite(app: RealApp): void {
   async function open(key: Key, target = url(key)): Promise<void> {
     pages[key] ??= await context!.newPage();
     const connected = hmrConnected(pages[key]);
-    const response = await pages[key].goto(target);
+    const response = await gotoSettled(pages[key], target);
     expect(response?.status()).toBe(200);
     await connected;
   }
@@ -134,7 +134,7 @@ export function realAppSuite(app: RealApp): void {
       // main now has hostHeader: localhost (previous test); the dev server sees localhost:<port>.
       const page = await context!.newPage();
       const connected = hmrConnected(page);
-      const response = await page.goto(url('main', 'dev.test'));
+      const response = await gotoSettled(page, url('main', 'dev.test'));
       expect(response?.status()).toBe(200);
       await connected;
       await waitForText(page, '#message', 'main, edited on the host');
