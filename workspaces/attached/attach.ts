@@ -1,4 +1,4 @@
-import { loadDualJson } from '../../src/config/dual-json.js';
+import { loadDualJson, type DualJson } from '../../src/config/dual-json.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { DualError } from '../../src/errors.js';
 import { homeFilters, LABEL } from '../../src/labels.js';
@@ -28,6 +28,20 @@ export interface AttachOptions {
   volumes: string[];
   /** Only to refuse it clearly: attached containers cannot publish ports. */
   publish?: string[];
+}
+
+/** A container declared under `attached` in `.dual.json`, as an attach request. */
+export function declaredRequest(name: string, declared: DualJson['attached'][string]): AttachRequest {
+  return toRequest({
+    name,
+    image: declared.image,
+    env: declared.env,
+    cmd: typeof declared.command === 'string' ? ['sh', '-c', declared.command] : declared.command,
+    mountWorktree: declared.mountWorktree,
+    memory: declared.memory,
+    cpus: declared.cpus,
+    volumes: declared.volumes,
+  });
 }
 
 /** Checks that need no engine, so a bad command line fails before anything is touched. */

@@ -1,7 +1,7 @@
 import type { DualJson } from '../../src/config/dual-json.js';
 import { homeFilters, LABEL } from '../../src/labels.js';
 import type { Context } from '../../src/wiring.js';
-import { createAttached, attachTarget, toRequest } from './attach.js';
+import { createAttached, attachTarget, declaredRequest } from './attach.js';
 import { listAttached } from './find.js';
 import { reviveAttached } from './revive.js';
 
@@ -23,16 +23,7 @@ export async function startDeclaredAttached(
   try {
     for (const [name, declared] of Object.entries(config.attached)) {
       if (existing.has(name)) continue;
-      const request = toRequest({
-        name,
-        image: declared.image,
-        env: declared.env,
-        cmd: typeof declared.command === 'string' ? ['sh', '-c', declared.command] : declared.command,
-        mountWorktree: declared.mountWorktree,
-        memory: declared.memory,
-        cpus: declared.cpus,
-        volumes: declared.volumes,
-      });
+      const request = declaredRequest(name, declared);
       const target = await attachTarget(ctx, ws, request.mountWorktree);
       const created = await createAttached(ctx, target, request);
       made.push({ name, containerId: created.containerId });

@@ -2,7 +2,7 @@ import type { DualJson } from '../../src/config/dual-json.js';
 import type { ContainerSpec } from '../../src/docker/engine.js';
 import type { Context } from '../../src/wiring.js';
 import { hostUser } from '../host-user.js';
-import { attachTarget, toRequest } from './attach.js';
+import { attachTarget, declaredRequest } from './attach.js';
 import type { Attached } from './find.js';
 import { attachedContainerSpec, attachedVolumes } from './spec.js';
 import { clearUserStopped, isUserStopped, markUserStopped } from './user-stopped.js';
@@ -69,16 +69,7 @@ async function declaredSpec(
   name: string,
   declared: DualJson['attached'][string],
 ): Promise<ContainerSpec> {
-  const request = toRequest({
-    name,
-    image: declared.image,
-    env: declared.env,
-    cmd: typeof declared.command === 'string' ? ['sh', '-c', declared.command] : declared.command,
-    mountWorktree: declared.mountWorktree,
-    memory: declared.memory,
-    cpus: declared.cpus,
-    volumes: declared.volumes,
-  });
+  const request = declaredRequest(name, declared);
   const target = await attachTarget(ctx, ws, request.mountWorktree);
   // Creating an existing volume is a no-op that keeps its data; a newly declared one is made.
   for (const volume of attachedVolumes(target, request)) await ctx.docker.createVolume(volume);
