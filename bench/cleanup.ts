@@ -1,4 +1,4 @@
-import { LeanDockerClient } from '../src/docker/lean-client.js';
+import { LeanDockerClient } from '../src/adapters/docker/lean-client.js';
 
 /** Removes every container and volume labelled with this run's repo name, whatever state they are in. */
 export async function removeLabelled(repo: string): Promise<number> {

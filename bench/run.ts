@@ -13,7 +13,7 @@ import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 import { benchPageLoad, type PageLoadRow } from './page-load.js';
-import { tlsPaths } from '../src/tls/paths.js';
+import { tlsPaths } from '../src/adapters/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
 import { recordInFile, renderMarkdown } from './report.js';
 import { findTool, freePort } from './tools.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DualError } from '../src/errors.js';
+import { DualError } from '../src/model/errors.js';
 
 export function isLoopbackAddress(address: string): boolean {
   if (address === 'localhost' || address === '::1') return true;

@@ -1,6 +1,6 @@
-import { LABEL, parsePortsLabel } from '../src/labels.js';
-import { containerHasSetup } from '../src/setup-state.js';
-import { WORKSPACE_NETWORK } from '../src/naming.js';
+import { LABEL, parsePortsLabel } from '../src/model/labels.js';
+import { containerHasSetup } from '../src/model/setup-state.js';
+import { WORKSPACE_NETWORK } from '../src/model/naming.js';
 
 /**
  * What the proxy knows about one labelled container, read from `docker inspect`. Docker is

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { homePaths, type HomePaths } from '../src/config/home.js';
-import { DualError } from '../src/errors.js';
+import { homePaths, type HomePaths } from '../src/adapters/config/home.js';
+import { DualError } from '../src/model/errors.js';
 import { DUAL_BIN } from './dual-bin.js';
 import { isAlive, isStillHolder, readLiveHolder, signalHolder, type PidHolder } from './pid-file.js';
 import { readState, stateFile, type ProxyState } from './state-file.js';

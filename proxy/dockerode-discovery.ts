@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
-import { engineAddress } from '../src/docker/connection.js';
+import { engineAddress } from '../src/adapters/docker/connection.js';
 import type { InspectAnswer } from './container-record.js';
 import { ROUTE_ACTIONS, type ContainerEvent, type DockerDiscovery, type EventSubscription } from './docker-discovery.js';
-import { homeFilters, LABEL } from '../src/labels.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
 
 /** DockerDiscovery over dockerode. dockerode costs ~160 ms to load, so it is imported here, lazily. */
 export async function createDockerodeDiscovery(home: string): Promise<DockerDiscovery> {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { DualError } from '../src/errors.js';
+import { DualError } from '../src/model/errors.js';
 
 /**
  * `dual proxy install|uninstall`: the proxy as the user's login service, so it runs from

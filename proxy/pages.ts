@@ -1,5 +1,5 @@
 import type { UpstreamMode, WorkspaceView } from './route-table.js';
-import { workspaceUrl } from '../workspaces/workspace.js';
+import { workspaceUrl } from '../src/model/workspace.js';
 
 /**
  * Every answer the proxy writes itself: the dashboard and the error pages. Pure: a page

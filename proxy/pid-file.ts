@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DualError } from '../src/errors.js';
+import { DualError } from '../src/model/errors.js';
 import { isSameProcess, processIdentity } from './process-identity.js';
 
 /**

@@ -1,4 +1,4 @@
-import { LIMITS } from '../src/config/dual-json-limits.js';
+import { LIMITS } from '../src/adapters/config/dual-json-limits.js';
 
 /**
  * Which of the ports workspaces declare (label dual.ports) the proxy may open by itself.

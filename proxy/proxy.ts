@@ -1,6 +1,6 @@
-import { homePaths } from '../src/config/home.js';
-import { loadSettings, type ProxySettings } from '../src/config/settings.js';
-import { DualError } from '../src/errors.js';
+import { homePaths } from '../src/adapters/config/home.js';
+import { loadSettings, type ProxySettings } from '../src/adapters/config/settings.js';
+import { DualError } from '../src/model/errors.js';
 import { checkBind } from './bind.js';
 import type { DockerDiscovery } from './docker-discovery.js';
 import { normalizeDomains } from './host.js';

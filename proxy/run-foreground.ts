@@ -1,4 +1,4 @@
-import { homePaths } from '../src/config/home.js';
+import { homePaths } from '../src/adapters/config/home.js';
 import { createPinoLog } from './logger.js';
 import { claimPidFile, releasePidFile } from './pid-file.js';
 import { startProxy } from './proxy.js';

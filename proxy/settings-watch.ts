@@ -1,5 +1,5 @@
 import { watch } from 'chokidar';
-import { loadSettings, type ProxySettings } from '../src/config/settings.js';
+import { loadSettings, type ProxySettings } from '../src/adapters/config/settings.js';
 import type { ProxyLog } from './log.js';
 
 /**

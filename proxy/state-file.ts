@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { HomePaths } from '../src/config/home.js';
+import type { HomePaths } from '../src/adapters/config/home.js';
 
 /** What a running proxy tells `dual proxy status`: written by the proxy whenever it changes. */
 export interface ProxyState {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { HomePaths } from '../src/config/home.js';
+import type { HomePaths } from '../src/adapters/config/home.js';
 import { readJson, writeJsonAtomic } from './state-file.js';
 
 /** What the supervisor tells `dual proxy status` and `dual proxy start`: written on every change. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { homePaths } from '../src/config/home.js';
+import { homePaths } from '../src/adapters/config/home.js';
 import { DUAL_BIN } from './dual-bin.js';
 import { claimPidFile, readLivePid, releasePidFile } from './pid-file.js';
 import { decideRestart, DEFAULT_RESTART_POLICY, describeExit, type RestartPolicy } from './restart-policy.js';

@@ -26,9 +26,9 @@ const common = {
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: true });
-// `dual exec` as one self-contained module (see src/exec-main.ts).
-await build({ ...common, entryPoints: { exec: 'src/exec-main.ts' } });
+await build({ ...common, entryPoints: { cli: 'src/cli/cli.ts' }, splitting: true });
+// `dual exec` as one self-contained module (see src/cli/exec-main.ts).
+await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' } });
 try {
   renameSync(dist, stale);
 } catch {

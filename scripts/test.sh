@@ -9,6 +9,7 @@ bash scripts/ensure-certutil.sh
 bash scripts/build-test-images.sh
 npm run --silent build
 npx tsc --noEmit
+npm run --silent lint:layers
 npx vitest run "$@"
 
 # Phase 2, alone: a real Docker engine restart under a running proxy. Only on an engine that

@@ -1,5 +1,5 @@
-import type { DualJson } from '../src/config/dual-json.js';
-import type { Context } from '../src/wiring.js';
+import type { DualJson } from '../src/adapters/config/dual-json.js';
+import type { Context } from '../src/adapters/context.js';
 import { reviveAttached, stopAllAttached } from './attached/revive.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { waitForPorts } from './port-wait.js';

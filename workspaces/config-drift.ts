@@ -1,6 +1,6 @@
-import type { WorkspaceConfig } from '../src/config/dual-json.js';
-import { DUAL_JSON } from '../src/config/dual-json.js';
-import { LABEL } from '../src/labels.js';
+import type { WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import { DUAL_JSON } from '../src/adapters/config/dual-json.js';
+import { LABEL } from '../src/model/labels.js';
 import { ENTRY_PROTOCOL } from './entry.js';
 
 /**

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import type { WorkspaceConfig } from '../src/config/dual-json.js';
-import type { ContainerSpec } from '../src/docker/engine.js';
-import { formatPortsLabel, LABEL } from '../src/labels.js';
-import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/naming.js';
-import { VERSION } from '../src/version.js';
-import { SETUP_STATE_MOUNT, setupStateDir } from '../src/setup-state.js';
+import type { WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import type { ContainerSpec } from '../src/adapters/docker/engine.js';
+import { formatPortsLabel, LABEL } from '../src/model/labels.js';
+import { containerName, volumeName, WORKSPACE_NETWORK } from '../src/model/naming.js';
+import { VERSION } from '../src/model/version.js';
+import { SETUP_STATE_MOUNT, setupStateDir } from '../src/model/setup-state.js';
 import { configLabel } from './config-drift.js';
 import { entryCommand, ENTRY_PROTOCOL } from './entry.js';
 import { gitViewBinds, type GitLayout } from './git-view.js';

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkspaceConfig } from '../src/config/dual-json.js';
-import { DualError } from '../src/errors.js';
-import { homeFilters, LABEL } from '../src/labels.js';
-import { branchSlug, containerName, workspaceId } from '../src/naming.js';
-import type { Context } from '../src/wiring.js';
+import type { WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import { DualError } from '../src/model/errors.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
+import { branchSlug, containerName, workspaceId } from '../src/model/naming.js';
+import type { Context } from '../src/adapters/context.js';
 import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { startDeclaredAttached } from './attached/declared.js';
 import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
@@ -21,8 +21,8 @@ import { Rollback } from './rollback.js';
 import { workspaceConfig } from './volume-default.js';
 import { removeSetupState, resetSetupState } from './setup.js';
 import { undoWorktree } from './undo-worktree.js';
-import { workspaceUrls } from './workspace.js';
-import { urlScheme } from '../src/tls/trust-record.js';
+import { workspaceUrls } from '../src/model/workspace.js';
+import { urlScheme } from '../src/adapters/tls/trust-record.js';
 
 export interface CreateOptions {
   repo: string;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSettings } from '../src/config/settings.js';
-import { DualError } from '../src/errors.js';
-import { homeFilters, LABEL } from '../src/labels.js';
-import type { Context } from '../src/wiring.js';
+import { loadSettings } from '../src/adapters/config/settings.js';
+import { DualError } from '../src/model/errors.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
+import type { Context } from '../src/adapters/context.js';
 import { removeGitView } from './git-view.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';

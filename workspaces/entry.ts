@@ -1,5 +1,5 @@
-import type { DualJson } from '../src/config/dual-json.js';
-import { SETUP_STATE_FILE, SETUP_STATE_MOUNT } from '../src/setup-state.js';
+import type { DualJson } from '../src/adapters/config/dual-json.js';
+import { SETUP_STATE_FILE, SETUP_STATE_MOUNT } from '../src/model/setup-state.js';
 
 /**
  * The workspace container's main process: a small POSIX sh script written by dual (never

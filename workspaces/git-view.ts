@@ -1,8 +1,8 @@
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ContainerSpec } from '../src/docker/engine.js';
-import { DualError } from '../src/errors.js';
-import type { Context } from '../src/wiring.js';
+import type { ContainerSpec } from '../src/adapters/docker/engine.js';
+import { DualError } from '../src/model/errors.js';
+import type { Context } from '../src/adapters/context.js';
 
 /**
  * What a workspace container sees of the repo's git directory (SPEC.md, "Threat model").

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HomePaths } from '../src/config/home.js';
-import { loadSettings } from '../src/config/settings.js';
-import type { ContainerSpec } from '../src/docker/engine.js';
+import type { HomePaths } from '../src/adapters/config/home.js';
+import { loadSettings } from '../src/adapters/config/settings.js';
+import type { ContainerSpec } from '../src/adapters/docker/engine.js';
 import { CONTAINER_NPM_CACHE, npmCacheDir } from './npm-cache.js';
-import { dualCaCertPath } from '../src/tls/paths.js';
+import { dualCaCertPath } from '../src/adapters/tls/paths.js';
 import { CONTAINER_BUNDLE, CONTAINER_TRUST_DIR, TRUST_ENV_NAMES, writeTrustBundle } from './host-trust.js';
 
 /**

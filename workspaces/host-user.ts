@@ -1,5 +1,5 @@
-import type { WorkspaceConfig } from '../src/config/dual-json.js';
-import type { Context } from '../src/wiring.js';
+import type { WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import type { Context } from '../src/adapters/context.js';
 import { workspaceVolumes, type HostUser, type WorkspaceIdentity } from './container-spec.js';
 import { runInContainer } from './exec/run-in-container.js';
 

@@ -1,4 +1,4 @@
-import type { Context } from '../src/wiring.js';
+import type { Context } from '../src/adapters/context.js';
 
 /** Pulls the image when missing, with a progress display on stderr (one line per layer state change). */
 export async function ensureImage(ctx: Context, image: string): Promise<void> {

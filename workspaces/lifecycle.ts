@@ -1,5 +1,5 @@
-import { DualError } from '../src/errors.js';
-import type { Context } from '../src/wiring.js';
+import { DualError } from '../src/model/errors.js';
+import type { Context } from '../src/adapters/context.js';
 import { stopAllAttached } from './attached/revive.js';
 import { awaitReady, restartAndAwait, startAndAwait, type ReadyOptions } from './bring-up.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
@@ -7,7 +7,7 @@ import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
 import { recreateIfChanged } from './recreate.js';
 import { workspaceConfig } from './volume-default.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../src/model/workspace.js';
 
 /**
  * Start, stop, restart and recreate a workspace. Its attached containers follow it: they

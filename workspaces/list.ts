@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerSummary } from '../src/docker/engine.js';
-import { DualError } from '../src/errors.js';
-import { homeFilters, LABEL } from '../src/labels.js';
-import { containerName, workspaceId } from '../src/naming.js';
-import type { Context } from '../src/wiring.js';
-import { urlScheme } from '../src/tls/trust-record.js';
+import type { ContainerSummary } from '../src/adapters/docker/engine.js';
+import { DualError } from '../src/model/errors.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
+import { containerName, workspaceId } from '../src/model/naming.js';
+import type { Context } from '../src/adapters/context.js';
+import { urlScheme } from '../src/adapters/tls/trust-record.js';
 import { listRepos } from './repos.js';
 import { probePorts } from './port-probe.js';
 import { setupState } from './setup.js';
-import { isWorkspaceContainer, workspaceFromLabels, workspaceUrl, type Workspace } from './workspace.js';
+import { isWorkspaceContainer, workspaceFromLabels, workspaceUrl, type Workspace } from '../src/model/workspace.js';
 import { containerHasSetup, describeState, setupSummary } from './workspace-state.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { DualError } from '../src/errors.js';
+import { DualError } from '../src/model/errors.js';
 
 /**
  * Cross-process locks (proper-lockfile: atomic mkdir + mtime refresh, stale locks of dead

@@ -1,7 +1,7 @@
-import type { DockerEngine } from '../src/docker/engine.js';
-import { DualError } from '../src/errors.js';
-import { LABEL } from '../src/labels.js';
-import { WORKSPACE_NETWORK } from '../src/naming.js';
+import type { DockerEngine } from '../src/adapters/docker/engine.js';
+import { DualError } from '../src/model/errors.js';
+import { LABEL } from '../src/model/labels.js';
+import { WORKSPACE_NETWORK } from '../src/model/naming.js';
 
 /** Docker's bridge driver option that drops traffic between two containers of the network. */
 export const ICC_OPTION = 'com.docker.network.bridge.enable_icc';

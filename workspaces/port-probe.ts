@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import type { Context } from '../src/wiring.js';
+import type { Context } from '../src/adapters/context.js';
 import { runInContainer } from './exec/run-in-container.js';
 
 /**

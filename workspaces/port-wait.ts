@@ -1,5 +1,5 @@
-import { DualError } from '../src/errors.js';
-import type { Context } from '../src/wiring.js';
+import { DualError } from '../src/model/errors.js';
+import type { Context } from '../src/adapters/context.js';
 import { probeInside, probePorts } from './port-probe.js';
 
 /** Default bound on "every declared port answers" after start (`--port-timeout` overrides). */

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { homeFilters, LABEL } from '../src/labels.js';
-import type { Context } from '../src/wiring.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
+import type { Context } from '../src/adapters/context.js';
 import { removeGitView } from './git-view.js';
 import { listWorkspaces } from './list.js';
 import { withLock } from './locks.js';

@@ -1,7 +1,7 @@
-import type { WorkspaceConfig } from '../src/config/dual-json.js';
-import { DualError } from '../src/errors.js';
-import { containerName } from '../src/naming.js';
-import type { Context } from '../src/wiring.js';
+import type { WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import { DualError } from '../src/model/errors.js';
+import { containerName } from '../src/model/naming.js';
+import type { Context } from '../src/adapters/context.js';
 import { startDeclaredAttached } from './attached/declared.js';
 import { listAttached } from './attached/find.js';
 import { rejoinAttached } from './attached/rejoin.js';

@@ -1,9 +1,9 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { loadSettings, saveSettings } from '../src/config/settings.js';
-import { DualError } from '../src/errors.js';
-import { slugify, validateRepoName } from '../src/naming.js';
-import type { Context } from '../src/wiring.js';
+import { loadSettings, saveSettings } from '../src/adapters/config/settings.js';
+import { DualError } from '../src/model/errors.js';
+import { slugify, validateRepoName } from '../src/model/naming.js';
+import type { Context } from '../src/adapters/context.js';
 import { withLock } from './locks.js';
 
 export interface RegisteredRepo {

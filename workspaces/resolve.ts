@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
-import { LeanDockerClient, isNotFound } from '../src/docker/lean-client.js';
-import { DualError } from '../src/errors.js';
-import { homeFilters, LABEL } from '../src/labels.js';
-import { containerName } from '../src/naming.js';
-import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from './workspace.js';
+import { LeanDockerClient, isNotFound } from '../src/adapters/docker/lean-client.js';
+import { DualError } from '../src/model/errors.js';
+import { homeFilters, LABEL } from '../src/model/labels.js';
+import { containerName } from '../src/model/naming.js';
+import { isWorkspaceContainer, workspaceFromLabels, type Workspace } from '../src/model/workspace.js';
 
 interface InspectAnswer {
   Id: string;

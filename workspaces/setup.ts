@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DualError } from '../src/errors.js';
-import { readSetupState, SETUP_STATE_FILE, setupStateDir, type SetupState } from '../src/setup-state.js';
-import type { Context } from '../src/wiring.js';
+import { DualError } from '../src/model/errors.js';
+import { readSetupState, SETUP_STATE_FILE, setupStateDir, type SetupState } from '../src/model/setup-state.js';
+import type { Context } from '../src/adapters/context.js';
 import { SETUP_END_MARKERS } from './entry.js';
 
 /**

@@ -1,5 +1,5 @@
-import { shellCommand } from '../src/shell-quote.js';
-import type { Context } from '../src/wiring.js';
+import { shellCommand } from '../src/model/shell-quote.js';
+import type { Context } from '../src/adapters/context.js';
 
 /**
  * Rollback of a worktree `dual create` made. Files may have been written into it while the

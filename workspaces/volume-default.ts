@@ -1,6 +1,6 @@
-import { loadDualJson, type WorkspaceConfig } from '../src/config/dual-json.js';
-import type { EngineFacts } from '../src/docker/engine.js';
-import type { Context } from '../src/wiring.js';
+import { loadDualJson, type WorkspaceConfig } from '../src/adapters/config/dual-json.js';
+import type { EngineFacts } from '../src/adapters/docker/engine.js';
+import type { Context } from '../src/adapters/context.js';
 
 /**
  * Where `node_modules` lives when `.dual.json` does not say (`volumes` absent).

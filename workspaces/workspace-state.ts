@@ -1,4 +1,4 @@
-import type { SetupState } from '../src/setup-state.js';
+import type { SetupState } from '../src/model/setup-state.js';
 
 /**
  * What `dual list` and `dual status` call a workspace's state. "running" means serving: the
@@ -32,4 +32,4 @@ export function setupSummary(hasSetup: boolean, setup: SetupState): { state: str
 }
 
 // Read by the proxy too (the dashboard's 'setting up'), so it lives beside the setup state in src/.
-export { containerHasSetup } from '../src/setup-state.js';
+export { containerHasSetup } from '../src/model/setup-state.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Git } from '../../src/git/git.js';
+import type { Git } from '../../src/adapters/git/git.js';
 import type { ProxyLog } from '../log.js';
 import { wantsJson } from '../pages.js';
 import type { RouteTable } from '../route-table.js';
@@ -55,7 +55,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     table: deps.table,
     stateDir: deps.stateDir,
     engineConnected: deps.engineConnected,
-    git: () => (git ??= import('../../src/git/simple-git-adapter.js').then((m) => new m.SimpleGitAdapter())),
+    git: () => (git ??= import('../../src/adapters/git/simple-git-adapter.js').then((m) => new m.SimpleGitAdapter())),
     engine: getEngine,
     actions: () => actions.recent(),
     log: deps.log,

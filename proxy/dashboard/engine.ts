@@ -12,6 +12,6 @@ export interface DashboardEngine {
 }
 
 export async function realDashboardEngine(): Promise<DashboardEngine> {
-  const { DockerodeStreams } = await import('../../src/docker/dockerode-streams.js');
+  const { DockerodeStreams } = await import('../../src/adapters/docker/dockerode-streams.js');
   return new DockerodeStreams();
 }

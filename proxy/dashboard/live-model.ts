@@ -1,4 +1,4 @@
-import type { WorktreeSummary } from '../../src/git/git.js';
+import type { WorktreeSummary } from '../../src/adapters/git/git.js';
 import type { ProxyLog } from '../log.js';
 import type { RouteTable } from '../route-table.js';
 import type { ActionRecord } from './actions.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSetupState } from '../../src/setup-state.js';
+import { readSetupState } from '../../src/model/setup-state.js';
 
 /**
  * Workspace facts the workspace manager records as marker files under `$DUAL_HOME/state`

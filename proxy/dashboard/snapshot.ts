@@ -1,5 +1,5 @@
-import type { WorktreeSummary } from '../../src/git/git.js';
-import { workspaceUrl } from '../../workspaces/workspace.js';
+import type { WorktreeSummary } from '../../src/adapters/git/git.js';
+import { workspaceUrl } from '../../src/model/workspace.js';
 import type { WorkspaceView } from '../route-table.js';
 import type { ActionRecord } from './actions.js';
 import type { MarkerFacts } from './markers.js';

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { LocalCa } from '../../src/tls/ca.js';
+import type { LocalCa } from '../../src/adapters/tls/ca.js';
 import { issueLeaf, type Leaf } from './leaf.js';
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
-import { EC_ALGORITHM, exportPrivateKeyPem, randomSerial, subtle, x509 } from '../../src/tls/x509.js';
-import type { LocalCa } from '../../src/tls/ca.js';
+import { EC_ALGORITHM, exportPrivateKeyPem, randomSerial, subtle, x509 } from '../../src/adapters/tls/x509.js';
+import type { LocalCa } from '../../src/adapters/tls/ca.js';
 
 export interface Leaf {
   certPem: string;

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
-import { loadOrCreateCa } from '../../src/tls/ca.js';
-import { tlsPaths } from '../../src/tls/paths.js';
+import { loadOrCreateCa } from '../../src/adapters/tls/ca.js';
+import { tlsPaths } from '../../src/adapters/tls/paths.js';
 import type { ProxyLog } from '../log.js';
 import type { HandlerDeps } from '../request-handler.js';
 import { CertificateStore } from './certificate-store.js';

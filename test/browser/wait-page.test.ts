@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceId } from '../../src/naming.js';
+import { workspaceId } from '../../src/model/naming.js';
 import { DUAL_BIN, dualOk } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { stopChild } from '../helpers/processes.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
-import { LABEL } from '../../src/labels.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { LABEL } from '../../src/model/labels.js';
 import type { Sandbox } from './sandbox.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));

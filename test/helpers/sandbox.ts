@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 
 /**
  * One test file's world: a temp DUAL_HOME, a temp dir for repos, and a unique repo-name

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { spawn } from 'node:child_process';
 import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { eventually } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { branchPageConfig } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';

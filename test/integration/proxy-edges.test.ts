@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homePaths } from '../../src/config/home.js';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { homePaths } from '../../src/adapters/config/home.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { dualOk, runDual } from '../helpers/cli.js';

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { sandboxDiscovery } from '../helpers/proxy-discovery.js';

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { sandboxDiscovery } from '../helpers/proxy-discovery.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { homePaths } from '../../src/config/home.js';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { homePaths } from '../../src/adapters/config/home.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { isAlive } from '../../proxy/pid-file.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { createWorkspaceContainer, freePort, waitFor, whoami, type WorkspaceFixture } from '../helpers/proxy-fixtures.js';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceId } from '../../src/naming.js';
+import { workspaceId } from '../../src/model/naming.js';
 import { gotoSettled, launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
 import { dualOk } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { dualOk, runDual } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { silentLog } from '../../proxy/log.js';
 import { HOST_REFUSED_PAGE } from '../../proxy/pages.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
+import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { homePaths } from '../../src/config/home.js';
+import { homePaths } from '../../src/adapters/config/home.js';
 import { isAlive } from '../../proxy/pid-file.js';
 import { processIdentity } from '../../proxy/process-identity.js';
 import { dualOk, runDual } from '../helpers/cli.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DualError } from '../../src/errors.js';
+import { DualError } from '../../src/model/errors.js';
 import { toRequest } from '../../workspaces/attached/attach.js';
 import { parseCpus, parseMemory } from '../../workspaces/attached/resources.js';
 import { NO_SHARES } from '../../workspaces/host-shares.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dualJsonSchema, type WorkspaceConfig } from '../../src/config/dual-json.js';
+import { dualJsonSchema, type WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 
 /** A .dual.json as a container is made from it: volumes decided (node_modules when absent, as on Docker Desktop). */
 function parsed(raw: unknown): WorkspaceConfig {

@@ -3,7 +3,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDualJson, parseDualJson } from '../../src/config/dual-json.js';
+import { loadDualJson, parseDualJson } from '../../src/adapters/config/dual-json.js';
 import { portsToOpen } from '../../proxy/port-policy.js';
 
 const FILE = '/repo/.dual.json';

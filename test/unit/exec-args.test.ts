@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseExecArgs } from '../../src/commands/exec-args.js';
-import { workingDirectory } from '../../src/commands/exec.js';
+import { parseExecArgs } from '../../src/cli/commands/exec-args.js';
+import { workingDirectory } from '../../src/cli/commands/exec.js';
 
 describe('dual exec arguments', () => {
   it('takes the workspace, options, and the command verbatim after --', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DualError } from '../../src/errors.js';
+import { DualError } from '../../src/model/errors.js';
 import { checkLayout, gitViewBinds } from '../../workspaces/git-view.js';
 
 const layout = { commonDir: '/code/shop/.git', gitDir: '/code/shop/.git/worktrees/feat-x', privateDir: '/h/.dual/state/git/shop-feat-x' };

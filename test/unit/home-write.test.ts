@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dualHome, homeWriteError } from '../../src/config/home.js';
-import { saveSettings, parseSettings } from '../../src/config/settings.js';
+import { dualHome, homeWriteError } from '../../src/adapters/config/home.js';
+import { saveSettings, parseSettings } from '../../src/adapters/config/settings.js';
 
 const dirs: string[] = [];
 const tempDir = () => {

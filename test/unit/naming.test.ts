@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LABEL_LENGTH, attachedContainerName, containerName, slugify, validateRepoName, volumeName, workspaceId } from '../../src/naming.js';
+import { MAX_LABEL_LENGTH, attachedContainerName, containerName, slugify, validateRepoName, volumeName, workspaceId } from '../../src/model/naming.js';
 
 describe('workspace naming', () => {
   it('lowercases and turns every run of other characters into one dash', () => {

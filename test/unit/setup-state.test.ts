@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSetupState, readSetupState } from '../../src/setup-state.js';
+import { parseSetupState, readSetupState } from '../../src/model/setup-state.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dual-setup-state-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateCa } from '../../src/tls/ca.js';
-import { tlsPaths } from '../../src/tls/paths.js';
+import { loadOrCreateCa } from '../../src/adapters/tls/ca.js';
+import { tlsPaths } from '../../src/adapters/tls/paths.js';
 import { certificateName } from '../../proxy/tls/certificate-names.js';
 import { CertificateStore } from '../../proxy/tls/certificate-store.js';
 import { issueLeaf, LEAF_DAYS } from '../../proxy/tls/leaf.js';

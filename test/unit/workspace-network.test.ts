@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DockerEngine, NetworkDetails, NetworkSpec } from '../../src/docker/engine.js';
+import type { DockerEngine, NetworkDetails, NetworkSpec } from '../../src/adapters/docker/engine.js';
 import { ensureWorkspaceNetwork } from '../../workspaces/network.js';
 
 /** Only the two network calls ensureWorkspaceNetwork makes; the real engine is covered by test/security. */

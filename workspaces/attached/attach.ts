@@ -1,9 +1,9 @@
-import { loadDualJson, type DualJson } from '../../src/config/dual-json.js';
-import { loadSettings } from '../../src/config/settings.js';
-import { DualError } from '../../src/errors.js';
-import { homeFilters, LABEL } from '../../src/labels.js';
-import { attachedContainerName, validateAttachedName } from '../../src/naming.js';
-import type { Context } from '../../src/wiring.js';
+import { loadDualJson, type DualJson } from '../../src/adapters/config/dual-json.js';
+import { loadSettings } from '../../src/adapters/config/settings.js';
+import { DualError } from '../../src/model/errors.js';
+import { homeFilters, LABEL } from '../../src/model/labels.js';
+import { attachedContainerName, validateAttachedName } from '../../src/model/naming.js';
+import type { Context } from '../../src/adapters/context.js';
 import { hostUser } from '../host-user.js';
 import { hostShares, type HostShares } from '../host-shares.js';
 import { ensureImage } from '../image.js';

@@ -1,6 +1,6 @@
-import type { DualJson } from '../../src/config/dual-json.js';
-import { homeFilters, LABEL } from '../../src/labels.js';
-import type { Context } from '../../src/wiring.js';
+import type { DualJson } from '../../src/adapters/config/dual-json.js';
+import { homeFilters, LABEL } from '../../src/model/labels.js';
+import type { Context } from '../../src/adapters/context.js';
 import { createAttached, attachTarget, declaredRequest } from './attach.js';
 import { listAttached } from './find.js';
 import { reviveAttached } from './revive.js';

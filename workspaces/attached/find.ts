@@ -1,7 +1,7 @@
-import type { ContainerSummary } from '../../src/docker/engine.js';
-import { DualError } from '../../src/errors.js';
-import { homeFilters, LABEL } from '../../src/labels.js';
-import type { Context } from '../../src/wiring.js';
+import type { ContainerSummary } from '../../src/adapters/docker/engine.js';
+import { DualError } from '../../src/model/errors.js';
+import { homeFilters, LABEL } from '../../src/model/labels.js';
+import type { Context } from '../../src/adapters/context.js';
 
 /** An attached container as dual shows it. */
 export interface Attached {

@@ -1,6 +1,6 @@
-import { homeFilters, LABEL } from '../../src/labels.js';
-import type { Context } from '../../src/wiring.js';
-import { DualError } from '../../src/errors.js';
+import { homeFilters, LABEL } from '../../src/model/labels.js';
+import type { Context } from '../../src/adapters/context.js';
+import { DualError } from '../../src/model/errors.js';
 import { findWorkspace } from '../list.js';
 import { withLock } from '../locks.js';
 import { findAttached, type Attached } from './find.js';

@@ -1,6 +1,6 @@
-import type { DualJson } from '../../src/config/dual-json.js';
-import type { ContainerSpec } from '../../src/docker/engine.js';
-import type { Context } from '../../src/wiring.js';
+import type { DualJson } from '../../src/adapters/config/dual-json.js';
+import type { ContainerSpec } from '../../src/adapters/docker/engine.js';
+import type { Context } from '../../src/adapters/context.js';
 import { hostUser } from '../host-user.js';
 import { attachTarget, declaredRequest } from './attach.js';
 import type { Attached } from './find.js';

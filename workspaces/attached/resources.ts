@@ -1,4 +1,4 @@
-import { DualError } from '../../src/errors.js';
+import { DualError } from '../../src/model/errors.js';
 
 /** Docker refuses memory limits under 6 MiB; saying so here gives a clearer message. */
 const MIN_MEMORY_BYTES = 6 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { Context } from '../../src/wiring.js';
+import type { Context } from '../../src/adapters/context.js';
 import { listAttached } from './find.js';
 import { ATTACHED_STOP_TIMEOUT_SECONDS } from './spec.js';
 import { isUserStopped } from './user-stopped.js';

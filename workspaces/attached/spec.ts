@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import type { ContainerSpec } from '../../src/docker/engine.js';
-import { LABEL } from '../../src/labels.js';
-import { attachedContainerName, slugify } from '../../src/naming.js';
-import { VERSION } from '../../src/version.js';
+import type { ContainerSpec } from '../../src/adapters/docker/engine.js';
+import { LABEL } from '../../src/model/labels.js';
+import { attachedContainerName, slugify } from '../../src/model/naming.js';
+import { VERSION } from '../../src/model/version.js';
 import type { HostUser } from '../container-spec.js';
 import { gitViewBinds, type GitLayout } from '../git-view.js';
 import type { HostShares } from '../host-shares.js';

@@ -1,6 +1,6 @@
-import type { Context } from '../../src/wiring.js';
+import type { Context } from '../../src/adapters/context.js';
 import { listWorkspaces } from '../list.js';
-import type { Workspace } from '../workspace.js';
+import type { Workspace } from '../../src/model/workspace.js';
 import { attachedByWorkspace, type Attached } from './find.js';
 
 export interface Usage {
@@ -23,7 +23,6 @@ export interface WorkspaceStatus {
 
 export interface StatusReport {
   workspaces: WorkspaceStatus[];
-  proxy: { state: string; detail?: string };
 }
 
 /** `dual status`: one summary. Stats are read in parallel (each takes the engine ~1 s to sample). */
@@ -51,20 +50,7 @@ export async function statusReport(ctx: Context): Promise<StatusReport> {
       return { id: w.id, repo: w.repo, branch: w.branch, state: w.state, setup: w.setup, endpoints: w.endpoints, usage, attached };
     }),
   );
-  return { workspaces: rows, proxy: await proxyState(ctx.paths.home) };
-}
-
-/** The background proxy as its own pid/state files describe it; never fails the summary. */
-async function proxyState(home: string): Promise<{ state: string; detail?: string }> {
-  try {
-    const { proxyStatus } = await import('../../proxy/daemon.js');
-    const s = proxyStatus(home);
-    if (!s.running) return { state: 'stopped', detail: 'start it with `dual proxy start`' };
-    const supervised = s.supervisor?.running ? `, supervised, restarts ${s.supervisor.restarts}` : s.service ? `, run by ${s.service}` : '';
-    return { state: 'running', detail: `pid ${s.pid}, ports ${s.ports.join(',') || '-'} on ${s.bind.join(',') || '-'}${supervised}` };
-  } catch (error) {
-    return { state: 'unknown', detail: (error as Error).message.split('\n')[0] };
-  }
+  return { workspaces: rows };
 }
 
 export function formatBytes(bytes: number): string {

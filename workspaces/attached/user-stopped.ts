@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context } from '../../src/wiring.js';
+import type { Context } from '../../src/adapters/context.js';
 
 /**
  * `dual attached stop` records that the user wants the container down, so the workspace's

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { LeanDockerClient } from '../../src/docker/lean-client.js';
+import type { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { StreamDemuxer } from './demux.js';
 import { EXEC_ID_ENV, signalScript } from './signal-script.js';
 import { classifyStartFailure, looksLikeStartFailure } from './start-failure.js';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { LeanDockerClient } from '../../src/docker/lean-client.js';
+import type { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { runExec } from './exec-session.js';
 
 /** A non-interactive command in a container (setup, ownership fixes): no stdin, output to `output`. */

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 
 /**
  * Everything dual keeps on the host lives under DUAL_HOME (default ~/.dual):

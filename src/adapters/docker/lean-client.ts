@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { engineUnreachableError, isEngineUnreachable } from '../errors.js';
+import { engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress, type EngineAddress } from './connection.js';
 
 /**

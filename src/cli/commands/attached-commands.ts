@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printJson } from '../report.js';
-import { realContext } from '../wiring.js';
+import { realContext } from '../../adapters/context.js';
 import { envEntry } from './exec-args.js';
 import { table } from './format.js';
 
@@ -30,7 +30,7 @@ export function registerAttachedCommands(program: Command): void {
     .option('-p, --publish <port>', 'refused: attached containers share the workspace ports; publish on the workspace', collect, [])
     .option('--json', 'print the result as JSON')
     .action(async (workspace: string, name: string, command: string[], opts: AttachFlags) => {
-      const { attach } = await import('../../workspaces/attached/attach.js');
+      const { attach } = await import('../../../workspaces/attached/attach.js');
       const result = await attach(await realContext(), {
         workspace,
         name,
@@ -53,9 +53,9 @@ export function registerAttachedCommands(program: Command): void {
     .argument('[workspace]')
     .option('--json', 'print as JSON')
     .action(async (workspace: string | undefined, opts: { json?: boolean }) => {
-      const { listAttached } = await import('../../workspaces/attached/find.js');
+      const { listAttached } = await import('../../../workspaces/attached/find.js');
       const ctx = await realContext();
-      if (workspace) await (await import('../../workspaces/list.js')).findWorkspace(ctx, workspace);
+      if (workspace) await (await import('../../../workspaces/list.js')).findWorkspace(ctx, workspace);
       const list = await listAttached(ctx, workspace);
       if (opts.json) return printJson(list);
       if (list.length === 0) {
@@ -71,7 +71,7 @@ export function registerAttachedCommands(program: Command): void {
     .option('-f, --follow', 'keep streaming')
     .option('-n, --tail <lines>', 'only the last lines', (v) => Number.parseInt(v, 10))
     .action(async (workspace: string, name: string, opts: { follow?: boolean; tail?: number }) => {
-      const { findAttached } = await import('../../workspaces/attached/find.js');
+      const { findAttached } = await import('../../../workspaces/attached/find.js');
       const ctx = await realContext();
       const a = await findAttached(ctx, workspace, name);
       const abort = new AbortController();
@@ -87,7 +87,7 @@ export function registerAttachedCommands(program: Command): void {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const { attachedExec } = await import('../../workspaces/attached/exec.js');
+      const { attachedExec } = await import('./attached-exec.js');
       process.exitCode = await attachedExec(rawArgsAfter('exec', args));
     });
 
@@ -102,7 +102,7 @@ export function registerAttachedCommands(program: Command): void {
         }[verb],
       )
       .action(async (workspace: string, name: string) => {
-        const ops = await import('../../workspaces/attached/operations.js');
+        const ops = await import('../../../workspaces/attached/operations.js');
         const run = { stop: ops.stopAttached, start: ops.startAttached, rm: ops.removeAttached }[verb];
         const a = await run(await realContext(), workspace, name);
         process.stdout.write(`${a.workspace}\t${a.name}\t${a.state}\n`);
@@ -114,8 +114,10 @@ export function registerAttachedCommands(program: Command): void {
     .description('one summary: workspaces, their attached containers, proxy, CPU and memory per workspace')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { statusReport, formatBytes } = await import('../../workspaces/attached/status.js');
-      const report = await statusReport(await realContext());
+      const { statusReport, formatBytes } = await import('../../../workspaces/attached/status.js');
+      const ctx = await realContext();
+      const { proxyState } = await import('./proxy-state.js');
+      const report = { ...(await statusReport(ctx)), proxy: await proxyState(ctx.paths.home) };
       if (opts.json) return printJson(report);
       const usage = (u?: { cpuPercent: number; memoryBytes: number }) => (u ? [`${u.cpuPercent.toFixed(1)}%`, formatBytes(u.memoryBytes)] : ['-', '-']);
       const rows: string[][] = [];

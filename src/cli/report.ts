@@ -1,5 +1,5 @@
-import { dualHome, homeWriteError } from './config/home.js';
-import { isDualError } from './errors.js';
+import { dualHome, homeWriteError } from '../adapters/config/home.js';
+import { isDualError } from '../model/errors.js';
 
 /** Set by --verbose anywhere on the command line (read once, before parsing). */
 export const verbose = process.argv.includes('--verbose');

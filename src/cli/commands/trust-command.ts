@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dualHome } from '../config/home.js';
+import { dualHome } from '../../adapters/config/home.js';
 import { printJson } from '../report.js';
 
 /** `dual trust [--uninstall]`: dual's local CA into (or out of) the stores browsers and tools read. */
@@ -10,7 +10,7 @@ export function registerTrustCommand(program: Command): void {
     .option('--uninstall', 'remove the CA from every store `dual trust` put it in')
     .option('--json', 'print what was done as JSON')
     .action(async (options: { uninstall?: boolean; json?: boolean }) => {
-      const { installTrust, uninstallTrust } = await import('../tls/trust.js');
+      const { installTrust, uninstallTrust } = await import('../../adapters/tls/trust.js');
       const home = dualHome();
       const report = options.uninstall ? await uninstallTrust(home) : await installTrust(home);
       // A failed store, or (installing) no store at all: scripts see it in the exit code.

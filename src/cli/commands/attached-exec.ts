@@ -1,10 +1,10 @@
-import { LeanDockerClient } from '../../src/docker/lean-client.js';
-import { DualError } from '../../src/errors.js';
-import { homeFilters, LABEL } from '../../src/labels.js';
-import { dualHome } from '../../src/config/home.js';
-import { parseExecArgs } from '../../src/commands/exec-args.js';
-import { EXEC_OWN_ERROR, reportExecFailure } from '../../src/commands/exec-failure.js';
-import { runExec } from '../exec/exec-session.js';
+import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { DualError } from '../../model/errors.js';
+import { homeFilters, LABEL } from '../../model/labels.js';
+import { dualHome } from '../../adapters/config/home.js';
+import { parseExecArgs } from './exec-args.js';
+import { EXEC_OWN_ERROR, reportExecFailure } from './exec-failure.js';
+import { runExec } from '../../../workspaces/exec/exec-session.js';
 
 
 export const ATTACHED_EXEC_USAGE = `Usage: dual attached exec <workspace> <name> [-e KEY=VAL]... [-w DIR] [-u USER] -- <command> [args...]

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { dualHome } from '../src/config/home.js';
-import { DualError } from '../src/errors.js';
-import { shellCommand } from '../src/shell-quote.js';
+import { dualHome } from '../../adapters/config/home.js';
+import { DualError } from '../../model/errors.js';
+import { shellCommand } from '../../model/shell-quote.js';
 
 /**
  * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
@@ -15,7 +15,7 @@ export function registerProxyCommands(program: Command): void {
     .option('--bind <addr...>', 'addresses to listen on (default 127.0.0.1 and ::1)')
     .option('--allow-remote', 'allow binding a non-loopback address (exposes every workspace to the network)')
     .action(async (options: ProxyFlags, command: Command) => {
-      const { runProxyForeground } = await import('./run-foreground.js');
+      const { runProxyForeground } = await import('../../../proxy/run-foreground.js');
       const verbose = Boolean(command.optsWithGlobals().verbose);
       process.exitCode = await runProxyForeground({
         home: dualHome(),
@@ -33,7 +33,7 @@ export function registerProxyCommands(program: Command): void {
     .command('supervise', { hidden: true })
     .action(async (_options: unknown, command: Command) => {
       const flags = command.optsWithGlobals() as ProxyFlags & { verbose?: boolean };
-      const [{ runSupervisor }, { proxyArgs }] = await Promise.all([import('./supervisor.js'), import('./daemon.js')]);
+      const [{ runSupervisor }, { proxyArgs }] = await Promise.all([import('../../../proxy/supervisor.js'), import('../../../proxy/daemon.js')]);
       process.exitCode = await runSupervisor({
         home: dualHome(),
         proxyArgs: proxyArgs({ ports: flags.port, bind: flags.bind, allowRemote: flags.allowRemote, verbose: flags.verbose }),
@@ -47,9 +47,9 @@ export function registerProxyCommands(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       // --port/--bind/--allow-remote belong to `dual proxy`; commander hands them to the parent.
       const flags = command.optsWithGlobals() as ProxyFlags & { verbose?: boolean };
-      const { ensureProxyRunning, proxyStatus } = await import('./daemon.js');
+      const { ensureProxyRunning, proxyStatus } = await import('../../../proxy/daemon.js');
       if (flags.bind) {
-        const { checkBind } = await import('./bind.js');
+        const { checkBind } = await import('../../../proxy/bind.js');
         const { remote } = checkBind(flags.bind, flags.allowRemote ?? false);
         if (remote.length > 0) process.stderr.write(`dual: warning: listening on ${remote.join(', ')} exposes every workspace to the network\n`);
       }
@@ -69,7 +69,7 @@ export function registerProxyCommands(program: Command): void {
     .description('stop the background proxy')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { stopProxy } = await import('./daemon.js');
+      const { stopProxy } = await import('../../../proxy/daemon.js');
       const result = await stopProxy(dualHome());
       if (options.json) return printJson(result);
       if (!result.stopped) return void process.stdout.write('proxy is not running\n');
@@ -83,7 +83,7 @@ export function registerProxyCommands(program: Command): void {
     .description('is the proxy running, on which ports')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
-      const [{ proxyStatus }, { describeExit }] = await Promise.all([import('./daemon.js'), import('./restart-policy.js')]);
+      const [{ proxyStatus }, { describeExit }] = await Promise.all([import('../../../proxy/daemon.js'), import('../../../proxy/restart-policy.js')]);
       const status = proxyStatus(dualHome());
       if (options.json) return printJson(status);
       const supervisor = status.supervisor;
@@ -110,16 +110,16 @@ export function registerProxyCommands(program: Command): void {
     .command('install')
     .description('run the proxy as your login service (systemd user unit on Linux, launchd agent on macOS)')
     .action(async () => {
-      const { installService, findOnPath, serviceCommands, serviceFile } = await import('./login-service.js');
-      const { homePaths } = await import('../src/config/home.js');
-      const { DUAL_BIN } = await import('./dual-bin.js');
+      const { installService, findOnPath, serviceCommands, serviceFile } = await import('../../../proxy/login-service.js');
+      const { homePaths } = await import('../../adapters/config/home.js');
+      const { DUAL_BIN } = await import('../../../proxy/dual-bin.js');
       const where = { platform: process.platform, env: process.env, uid: process.getuid?.() ?? 0 };
       const home = dualHome();
       // The service's proxy would refuse to start beside a background one: hand over.
       const manager = serviceCommands(where.platform, serviceFile(where), where.uid).activate[0]![0]!;
       const { existsSync } = await import('node:fs');
       if (findOnPath(manager, where.env) && !existsSync(serviceFile(where))) {
-        const { stopProxy } = await import('./daemon.js');
+        const { stopProxy } = await import('../../../proxy/daemon.js');
         const stopped = await stopProxy(home);
         if (stopped.stopped) process.stderr.write(`dual: stopped the background proxy (pid ${stopped.pid ?? '-'}); the login service runs it from now on\n`);
       }
@@ -137,7 +137,7 @@ export function registerProxyCommands(program: Command): void {
     .command('uninstall')
     .description('remove the login service `dual proxy install` made (stops it first)')
     .action(async () => {
-      const { uninstallService } = await import('./login-service.js');
+      const { uninstallService } = await import('../../../proxy/login-service.js');
       const result = uninstallService({ platform: process.platform, env: process.env, uid: process.getuid?.() ?? 0 });
       for (const command of result.ran) process.stdout.write(`ran: ${shellCommand(command)}\n`);
       process.stdout.write(`removed ${result.file}\n`);

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { z } from 'zod';
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 
 /**
  * `.dual.json` comes from a branch, so its size is the branch's choice: bounded here so no

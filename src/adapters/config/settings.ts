@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 
 /**
  * dual's own settings, in $DUAL_HOME/config.json. Holds the registered repos (name -> path)

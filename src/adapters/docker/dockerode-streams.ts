@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { DualError, engineUnreachableError, isEngineUnreachable } from '../errors.js';
+import { DualError, engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress } from './connection.js';
 import type { LogsOptions, PullProgress } from './engine.js';
 

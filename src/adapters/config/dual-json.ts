@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DualError } from '../errors.js';
-import { validateAttachedName } from '../naming.js';
+import { DualError } from '../../model/errors.js';
+import { validateAttachedName } from '../../model/naming.js';
 import { boundedEnv, boundedImage, boundedList, boundedScript, LIMITS, readBoundedFile } from './dual-json-limits.js';
 
 export const DUAL_JSON = '.dual.json';

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 import type { BranchSource, Git, WorktreeEntry, WorktreeSummary } from './git.js';
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { printJson } from '../report.js';
-import { realContext } from '../wiring.js';
+import { realContext } from '../../adapters/context.js';
 import { table } from './format.js';
 
 /** `dual add|create|list|start|stop|restart|logs|shell|destroy`: the workspace manager's CLI. */
@@ -11,7 +11,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--name <name>', 'name used in workspace ids and URLs')
     .option('--json', 'print the result as JSON')
     .action(async (path: string, opts: { name?: string; json?: boolean }) => {
-      const { addRepo } = await import('../../workspaces/repos.js');
+      const { addRepo } = await import('../../../workspaces/repos.js');
       const repo = await addRepo(await realContext(), path, opts.name);
       if (opts.json) printJson(repo);
       else process.stdout.write(`${repo.name}\t${repo.path}\n`);
@@ -25,7 +25,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--port-timeout <seconds>', 'how long to wait for every port to answer after start (0: do not wait)', parseSeconds, 120)
     .option('--json', 'print the result as JSON')
     .action(async (repo: string, branch: string, opts: { image?: string; from?: string; portTimeout: number; json?: boolean }) => {
-      const { createWorkspace } = await import('../../workspaces/create.js');
+      const { createWorkspace } = await import('../../../workspaces/create.js');
       const ctx = await realContext();
       const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from, portTimeoutSeconds: opts.portTimeout });
       const { maybeStartProxy } = await import('./proxy-autostart.js');
@@ -42,10 +42,10 @@ export function registerWorkspaceCommands(program: Command): void {
     .description('list workspaces: id, repo, branch, state, URL')
     .option('--json', 'print as JSON (adds the worktree, setup state, and per port whether it is listening)')
     .action(async (opts: { json?: boolean }) => {
-      const { listWorkspaces } = await import('../../workspaces/list.js');
-      const { workspaceUrls } = await import('../../workspaces/workspace.js');
-      const { urlScheme } = await import('../tls/trust-record.js');
-      const { attachedByWorkspace } = await import('../../workspaces/attached/find.js');
+      const { listWorkspaces } = await import('../../../workspaces/list.js');
+      const { workspaceUrls } = await import('../../model/workspace.js');
+      const { urlScheme } = await import('../../adapters/tls/trust-record.js');
+      const { attachedByWorkspace } = await import('../../../workspaces/attached/find.js');
       const ctx = await realContext();
       const scheme = urlScheme(ctx.paths.home);
       const [workspaces, attached] = await Promise.all([listWorkspaces(ctx, { probe: true }), attachedByWorkspace(ctx)]);
@@ -75,7 +75,7 @@ export function registerWorkspaceCommands(program: Command): void {
       .description(bringUp[action])
       .option('--port-timeout <seconds>', 'how long to wait for every port to answer (0: do not wait)', parseSeconds, 120)
       .action(async (id: string, opts: { portTimeout: number }) => {
-        const lifecycle = await import('../../workspaces/lifecycle.js');
+        const lifecycle = await import('../../../workspaces/lifecycle.js');
         const run = { start: lifecycle.startWorkspace, restart: lifecycle.restartWorkspace, recreate: lifecycle.recreateWorkspace }[action];
         const ws = await run(await realContext(), id, { portTimeoutMs: opts.portTimeout * 1000 });
         process.stdout.write(`${ws.id}\t${ws.state}\n`);
@@ -86,7 +86,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .command('stop <workspace>')
     .description("stop a workspace's container (and its attached containers)")
     .action(async (id: string) => {
-      const { stopWorkspace } = await import('../../workspaces/lifecycle.js');
+      const { stopWorkspace } = await import('../../../workspaces/lifecycle.js');
       const ws = await stopWorkspace(await realContext(), id);
       process.stdout.write(`${ws.id}\t${ws.state}\n`);
     });
@@ -97,10 +97,10 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('-f, --follow', 'keep streaming')
     .option('-n, --tail <lines>', 'only the last lines', (v) => Number.parseInt(v, 10))
     .action(async (id: string, opts: { follow?: boolean; tail?: number }) => {
-      const { findWorkspace } = await import('../../workspaces/list.js');
+      const { findWorkspace } = await import('../../../workspaces/list.js');
       const ctx = await realContext();
       const ws = await findWorkspace(ctx, id);
-      if (!ws.containerId) throw new (await import('../errors.js')).DualError(`workspace '${id}' has no container`);
+      if (!ws.containerId) throw new (await import('../../model/errors.js')).DualError(`workspace '${id}' has no container`);
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       await ctx.docker.logs(ws.containerId, {
@@ -127,7 +127,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--dry-run', 'only say what would be removed')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
-      const { pruneOrphans } = await import('../../workspaces/prune.js');
+      const { pruneOrphans } = await import('../../../workspaces/prune.js');
       const result = await pruneOrphans(await realContext(), Boolean(opts.dryRun));
       if (opts.json) return printJson(result);
       const verb = opts.dryRun ? 'would remove' : 'removed';
@@ -146,7 +146,7 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--force', 'even with uncommitted changes or commits that exist only on this branch')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, opts: { force?: boolean; json?: boolean }) => {
-      const { destroyWorkspace } = await import('../../workspaces/destroy.js');
+      const { destroyWorkspace } = await import('../../../workspaces/destroy.js');
       const result = await destroyWorkspace(await realContext(), id, Boolean(opts.force));
       if (opts.json) printJson(result);
       else process.stdout.write(`${result.id}\tdestroyed\n`);

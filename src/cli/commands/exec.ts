@@ -1,10 +1,10 @@
 import { relative, resolve, posix } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
-import { dualHome } from '../config/home.js';
-import { LeanDockerClient } from '../docker/lean-client.js';
-import { DualError } from '../errors.js';
-import { resolveWorkspace } from '../../workspaces/resolve.js';
-import { runExec } from '../../workspaces/exec/exec-session.js';
+import { dualHome } from '../../adapters/config/home.js';
+import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { DualError } from '../../model/errors.js';
+import { resolveWorkspace } from '../../../workspaces/resolve.js';
+import { runExec } from '../../../workspaces/exec/exec-session.js';
 import { EXEC_USAGE, parseExecArgs } from './exec-args.js';
 import { reportExecFailure } from './exec-failure.js';
 

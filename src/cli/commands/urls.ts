@@ -1,11 +1,11 @@
-import { dualHome } from '../src/config/home.js';
+import { dualHome } from '../../adapters/config/home.js';
 import { spawn } from 'node:child_process';
-import { LeanDockerClient } from '../src/docker/lean-client.js';
-import { DualError } from '../src/errors.js';
-import { listWorkspaceContainers, resolveWorkspace } from '../workspaces/resolve.js';
-import type { Workspace } from '../workspaces/workspace.js';
-import { workspaceUrl } from '../workspaces/workspace.js';
-import { urlScheme } from '../src/tls/trust-record.js';
+import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { DualError } from '../../model/errors.js';
+import { listWorkspaceContainers, resolveWorkspace } from '../../../workspaces/resolve.js';
+import type { Workspace } from '../../model/workspace.js';
+import { workspaceUrl } from '../../model/workspace.js';
+import { urlScheme } from '../../adapters/tls/trust-record.js';
 
 export interface WorkspaceUrls {
   id: string;

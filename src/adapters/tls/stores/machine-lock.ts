@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { DualError } from '../../errors.js';
+import { DualError } from '../../../model/errors.js';
 
 /**
  * The system store is one per machine and its update tools are not safe to run twice at

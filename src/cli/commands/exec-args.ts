@@ -1,4 +1,4 @@
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 import { EXEC_OWN_ERROR } from './exec-failure.js';
 
 export interface ExecArgs {

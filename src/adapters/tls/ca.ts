@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { DualError } from '../errors.js';
+import { DualError } from '../../model/errors.js';
 import { tlsPaths } from './paths.js';
 import { EC_ALGORITHM, exportPrivateKeyPem, importPrivateKeyPem, randomSerial, subtle, x509 } from './x509.js';
 

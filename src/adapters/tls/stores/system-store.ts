@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { shellCommand } from '../../shell-quote.js';
+import { shellCommand } from '../../../model/shell-quote.js';
 import type { TrustInstall } from '../trust-record.js';
 import { canWrite, findTool, runTool } from './run-tool.js';
 import { storeName, type CaFile, type Step } from './step.js';

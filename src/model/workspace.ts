@@ -1,4 +1,4 @@
-import { LABEL, parsePortsLabel } from '../src/labels.js';
+import { LABEL, parsePortsLabel } from './labels.js';
 
 /** A workspace as dual sees it, derived from its container's labels (Docker is the source of truth). */
 export interface Workspace {

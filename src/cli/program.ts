@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { reportError } from './report.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../model/version.js';
 import { registerWorkspaceCommands } from './commands/workspace-commands.js';
 import { registerAttachedCommands } from './commands/attached-commands.js';
 import { registerTrustCommand } from './commands/trust-command.js';
@@ -21,7 +21,7 @@ export async function runProgram(argv: string[]): Promise<number> {
   registerAttachedCommands(program);
   registerTrustCommand(program);
   // proxy commands
-  (await import('../proxy/cli.js')).registerProxyCommands(program);
+  (await import('./commands/proxy-commands.js')).registerProxyCommands(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { shellCommand } from '../../shell-quote.js';
+import { shellCommand } from '../../../model/shell-quote.js';
 import type { TrustInstall } from '../trust-record.js';
 import { findTool, runTool } from './run-tool.js';
 import { storeName, type CaFile, type Step } from './step.js';
