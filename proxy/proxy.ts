@@ -2,7 +2,9 @@ import { homePaths } from '../src/adapters/config/home.js';
 import { loadSettings, type ProxySettings } from '../src/adapters/config/settings.js';
 import { DualError } from '../src/model/errors.js';
 import { checkBind } from './bind.js';
+import { connectDocker } from '../src/adapters/docker-connect.js';
 import type { DockerDiscovery } from './docker-discovery.js';
+import { engineDiscovery } from './engine-discovery.js';
 import { normalizeDomains } from './host.js';
 import { createProxyServer } from './http-server.js';
 import { ListenerManager } from './listeners.js';
@@ -22,7 +24,7 @@ import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upst
 export interface ProxyOptions {
   home: string;
   log: ProxyLog;
-  /** Defaults to the real engine through dockerode. */
+  /** Defaults to this home's containers on the real engine. */
   discovery?: DockerDiscovery;
   /** --port: listen on exactly these, whatever the workspaces declare. */
   ports?: number[];
@@ -63,7 +65,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const paths = homePaths(options.home);
   const log = options.log;
   let settings: ProxySettings = loadSettings(paths.config).proxy;
-  const discovery = options.discovery ?? (await (await import('./dockerode-discovery.js')).createDockerodeDiscovery(paths.home));
+  const docker = connectDocker();
+  const discovery = options.discovery ?? engineDiscovery(docker, paths.home);
 
   let binds = options.bind ?? settings.bind;
   const { remote } = checkBind(binds, options.allowRemote ?? false);
@@ -79,6 +82,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     home: paths.home,
     stateDir: paths.state,
     table,
+    engine: docker,
     engineConnected: () => sync?.connected ?? false,
     log,
     jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
@@ -244,6 +248,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       await watcher?.close();
       await listeners.close();
       await pools.closeAll();
+      docker.close();
     },
   };
 }

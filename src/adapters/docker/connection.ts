@@ -1,6 +1,6 @@
 /**
  * Where the Docker engine is: DOCKER_HOST (unix:// or tcp://) or the default socket.
- * Shared by the dockerode adapter and the lean exec client so both always agree.
+ * Read by the one transport (api-transport.ts), so every Docker call goes to the same engine.
  */
 export type EngineAddress =
   | { kind: 'unix'; socketPath: string; display: string }

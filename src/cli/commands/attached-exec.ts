@@ -1,4 +1,4 @@
-import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { connectDocker } from '../../adapters/docker-connect.js';
 import { DualError } from '../../model/errors.js';
 import { homeFilters, LABEL } from '../../model/labels.js';
 import { dualHome } from '../../adapters/config/home.js';
@@ -15,11 +15,11 @@ allocated only when stdin and stdout are both terminals; Ctrl-C reaches the comm
 `;
 
 /**
- * `dual attached exec`: the same session as `dual exec` (runExec), on the lean client, so
+ * `dual attached exec`: the same session as `dual exec` (runExec), on the same engine, so
  * it costs the same. The container is found by its labels, never by a name prefix.
  */
 export async function attachedExec(argv: string[]): Promise<number> {
-  const client = new LeanDockerClient();
+  const docker = connectDocker();
   try {
     const [workspace, ...rest] = argv;
     if (workspace === undefined || workspace === '-h' || workspace === '--help') {
@@ -33,16 +33,15 @@ export async function attachedExec(argv: string[]): Promise<number> {
     }
     const name = args.workspace;
     if (!name) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`, EXEC_OWN_ERROR);
-    const filters = encodeURIComponent(JSON.stringify({ label: homeFilters(dualHome(), `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`) }));
-    const [match] = await client.request<Array<{ Id: string; State: string }>>('GET', `/containers/json?all=1&filters=${filters}`);
+    const [match] = await docker.listContainers(homeFilters(dualHome(), `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`));
     if (!match) throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``, EXEC_OWN_ERROR);
-    if (match.State !== 'running') {
-      throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``, EXEC_OWN_ERROR);
+    if (match.state !== 'running') {
+      throw new DualError(`attached container '${name}' of ${workspace} is ${match.state}; start it with \`dual attached start ${workspace} ${name}\``, EXEC_OWN_ERROR);
     }
     return await runExec(
-      client,
+      docker,
       {
-        containerId: match.Id,
+        containerId: match.id,
         cmd: args.command,
         env: args.env,
         // Empty = the container's own working directory (the worktree when it is mounted).
@@ -55,6 +54,6 @@ export async function attachedExec(argv: string[]): Promise<number> {
   } catch (error) {
     return reportExecFailure(error);
   } finally {
-    client.close();
+    docker.close();
   }
 }

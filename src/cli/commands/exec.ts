@@ -1,7 +1,7 @@
 import { relative, resolve, posix } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
 import { dualHome } from '../../adapters/config/home.js';
-import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { connectDocker } from '../../adapters/docker-connect.js';
 import { DualError } from '../../model/errors.js';
 import { resolveWorkspace } from '../../../workspaces/resolve.js';
 import { runExec } from '../../../workspaces/exec/exec-session.js';
@@ -10,7 +10,7 @@ import { reportExecFailure } from './exec-failure.js';
 
 
 export async function execCommand(argv: string[]): Promise<number> {
-  const client = new LeanDockerClient();
+  const docker = connectDocker();
   try {
     const args = parseExecArgs(argv);
     if (args.help) {
@@ -18,7 +18,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const cwd = process.cwd();
-    const workspace = await resolveWorkspace(client, args.workspace, cwd, dualHome());
+    const workspace = await resolveWorkspace(docker, args.workspace, cwd, dualHome());
     if (!existsSync(workspace.worktree)) {
       throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
     }
@@ -26,7 +26,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
     }
     return await runExec(
-      client,
+      docker,
       {
         containerId: workspace.containerId!,
         cmd: args.command,
@@ -40,7 +40,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   } catch (error) {
     return reportExecFailure(error);
   } finally {
-    client.close();
+    docker.close();
   }
 }
 

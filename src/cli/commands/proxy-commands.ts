@@ -5,7 +5,7 @@ import { shellCommand } from '../../model/shell-quote.js';
 
 /**
  * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
- * start-up: every action imports its work when it runs (dockerode and pino are slow to load).
+ * start-up: every action imports its work when it runs (pino and chokidar are slow to load).
  */
 export function registerProxyCommands(program: Command): void {
   const proxy = program

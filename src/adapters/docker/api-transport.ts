@@ -1,0 +1,88 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
+import { engineAddress, type EngineAddress } from './connection.js';
+import { dockerErrorFromAnswer } from './docker-error.js';
+
+/**
+ * HTTP/1.1 to the Docker Engine API over node:http: JSON calls, streamed answers (logs,
+ * events, pull progress) and hijacked connections (exec). Every failure leaves here as one
+ * of two errors: a DockerError (the engine answered with a failure) or the "cannot reach the
+ * engine" DualError. Why not dockerode: see SPEC.md, Decisions ("One Docker access layer").
+ */
+export class ApiTransport {
+  private readonly agent = new http.Agent({ keepAlive: true });
+
+  constructor(private readonly address: EngineAddress = engineAddress()) {}
+
+  get display(): string {
+    return this.address.display;
+  }
+
+  /** JSON in, JSON out; a non-2xx answer rejects with a DockerError. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.stream(method, path, body);
+    const text = await readText(res);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The answer as a stream, once its headers say success (the caller reads or destroys it). */
+  stream(method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: http.OutgoingHttpHeaders = payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {};
+    return new Promise((resolve, reject) => {
+      const req = http.request(this.options(method, path, headers), (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(res);
+        else readText(res).then((text) => reject(dockerErrorFromAnswer(status, text)), reject);
+      });
+      req.on('error', (error) => reject(this.transportError(error)));
+      req.end(payload);
+    });
+  }
+
+  /**
+   * POST with a connection upgrade (exec start): resolves with the raw socket once the engine
+   * switches protocols. The caller owns the socket.
+   */
+  hijack(path: string, body: unknown): Promise<Socket> {
+    const payload = JSON.stringify(body);
+    const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Connection: 'Upgrade', Upgrade: 'tcp' };
+    return new Promise<Socket>((resolve, reject) => {
+      // A fresh connection: an upgraded socket never goes back into a pool.
+      const req = http.request({ ...this.options('POST', path, headers), agent: false });
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('response', (res) => {
+        readText(res).then((text) => reject(dockerErrorFromAnswer(res.statusCode ?? 0, text)), reject);
+      });
+      req.on('error', (error) => reject(this.transportError(error)));
+      req.end(payload);
+    });
+  }
+
+  /** Drops idle keep-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private options(method: string, path: string, headers: http.OutgoingHttpHeaders): http.RequestOptions {
+    const base = { method, path, headers: { Host: 'docker', ...headers }, agent: this.agent };
+    return this.address.kind === 'unix' ? { ...base, socketPath: this.address.socketPath } : { ...base, host: this.address.host, port: this.address.port };
+  }
+
+  private transportError(error: Error): Error {
+    return isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error;
+  }
+}
+
+function readText(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('error', reject);
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
