@@ -17,6 +17,7 @@ import { privilegedPortHint, withHttps443 } from './tls/port-443.js';
 import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { createIdleSleep, type IdleSleep } from './wake/idle-sleep.js';
 import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upstream-mode.js';
 
 export interface ProxyOptions {
@@ -37,12 +38,16 @@ export interface ProxyOptions {
   upstreamHeadersTimeoutMs?: number;
   /** Follow config.json changes (default true). */
   watchConfig?: boolean;
+  /** One "minute" of `idle.stopAfterMinutes` (default: DUAL_IDLE_MINUTE_MS or 60,000 ms). */
+  idleMinuteMs?: number;
   /** Called whenever the listening ports or listener problems change (the daemon records them in its state file). */
   onPortsChanged?: (ports: number[]) => void;
 }
 
 export interface RunningProxy {
   readonly table: RouteTable;
+  /** Idle sleep: its sweep (tests run one pass directly). */
+  readonly idle: IdleSleep;
   readonly sync: RouteSync;
   ports(): number[];
   /** Listeners that could not open, e.g. `127.0.0.1:3000 is in use by process 42 (vite)`. */
@@ -83,7 +88,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     log,
     jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
   });
+  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, log, minuteMs: options.idleMinuteMs });
   const deps = {
+    wake: idle.wake,
     dashboard,
     table,
     pools,
@@ -151,6 +158,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     });
 
   const onRoutesChanged = () => {
+    idle.routesChanged();
     pools.retain(table.liveOrigins());
     dashboard.routesChanged();
     void reconcile();
@@ -193,6 +201,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const pinnedFailures = [...failedPorts.values()].filter((f) => pinnedNow?.includes(f.port));
   if (pinnedNow && pinnedFailures.length > 0) {
     sync.stop();
+    idle.close();
     dashboard.close();
     await listeners.close();
     await pools.closeAll();
@@ -232,6 +241,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   return {
     table,
+    idle,
     sync,
     ports: () => listeners.ports(),
     problems: () => [...failedPorts.values()].map((f) => f.message),
@@ -240,6 +250,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     settled: () => reconcile(),
     close: async () => {
       sync.stop();
+      idle.close();
       dashboard.close();
       await watcher?.close();
       await listeners.close();
