@@ -2,6 +2,7 @@ import type { ContainerInspect } from '../src/adapters/docker/api-types.js';
 import { LABEL, parsePortsLabel } from '../src/model/labels.js';
 import { containerHasSetup } from '../src/model/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
+import { idleMinutes } from '../src/model/sleep-state.js';
 
 /**
  * What the proxy knows about one labelled container, read from `docker inspect`. Docker is
@@ -28,6 +29,8 @@ export interface ContainerRecord {
   bridgeIp: string;
   /** container port -> 127.0.0.1 host port it is published on (empty when stopped). */
   published: Record<number, number>;
+  /** `.dual.json` `idle.stopAfterMinutes` (label `dual.idle-minutes`): the idle sweep puts it to sleep after that long unused. */
+  idleMinutes?: number;
 }
 
 export function recordFromInspect(answer: ContainerInspect): ContainerRecord | undefined {
@@ -56,6 +59,7 @@ export function recordFromInspect(answer: ContainerInspect): ContainerRecord | u
       firstNetworkIp(settings.Networks) ||
       '',
     published: publishedPorts(settings.Ports),
+    idleMinutes: idleMinutes(labels),
   };
 }
 

@@ -7,6 +7,8 @@ export interface ContainerInspect {
   Id: string;
   Name: string;
   State?: { Status?: string; Running?: boolean; StartedAt?: string; FinishedAt?: string };
+  /** Exec sessions running in the container (the engine drops finished ones). */
+  ExecIDs?: string[] | null;
   Config?: {
     Image?: string;
     Cmd?: string[] | null;
