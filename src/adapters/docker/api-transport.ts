@@ -27,9 +27,9 @@ export class ApiTransport {
   }
 
   /** The answer as a stream, once its headers say success (the caller reads or destroys it). */
-  stream(method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
+  stream(method: string, path: string, body?: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): Promise<http.IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: http.OutgoingHttpHeaders = payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {};
+    const headers: http.OutgoingHttpHeaders = payload ? { ...extraHeaders, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : extraHeaders;
     return new Promise((resolve, reject) => {
       const req = http.request(this.options(method, path, headers), (res) => {
         const status = res.statusCode ?? 0;

@@ -23,7 +23,7 @@ export function dockerErrorFromAnswer(status: number, body: string): DockerError
 
 /** The pull stream reports a failure as a line `{"error": ..., "errorDetail": {"message": ...}}` after a 200. */
 export function dockerErrorFromStream(event: { error?: string; errorDetail?: { message?: string; code?: number } }): DockerError {
-  return new DockerError(event.errorDetail?.code ?? 500, firstLine(event.errorDetail?.message ?? event.error ?? 'no message'));
+  return new DockerError(event.errorDetail?.code ?? 500, firstLine(event.error ?? event.errorDetail?.message ?? 'no message'));
 }
 
 export function isDockerStatus(error: unknown, status: number): error is DockerError {
