@@ -1,6 +1,6 @@
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { renderPage, wantsJson, type Page } from '../pages.js';
-import { decide, type HandlerDeps } from '../request-handler.js';
+import { decide, upgradeFailurePage, type HandlerDeps } from '../request-handler.js';
 import { forwardH2WebSocket } from './h2-websocket.js';
 
 /**
@@ -32,11 +32,8 @@ export function createExtendedConnectHandler(deps: HandlerDeps) {
         port,
         rewriteHost: workspace.main.hostRewrite,
         domains: deps.domains(),
-        onFailure: ({ error }) => {
-          const page: Page =
-            error.code === 'ECONNREFUSED'
-              ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
-              : { kind: 'upstream-failed', workspace, detail: error.code ?? error.message };
+        onFailure: (failure) => {
+          const page = upgradeFailurePage(failure, workspace, port, deps.log);
           sendPage(res, page, port, req.headers.accept);
         },
       });
