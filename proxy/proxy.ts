@@ -17,6 +17,7 @@ import { privilegedPortHint, withHttps443 } from './tls/port-443.js';
 import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { trackedUrlScheme } from './url-scheme.js';
 import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upstream-mode.js';
 
 export interface ProxyOptions {
@@ -75,13 +76,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const table = new RouteTable(mode());
   const pools = new UpstreamPools(options.upstreamHeadersTimeoutMs);
   let sync: RouteSync | undefined;
+  const urlScheme = trackedUrlScheme(paths.home);
   const dashboard = createDashboard({
     home: paths.home,
     stateDir: paths.state,
     table,
     engineConnected: () => sync?.connected ?? false,
     log,
-    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces(), scheme: urlScheme() }, true),
+    urlScheme,
   });
   const deps = {
     dashboard,
@@ -89,6 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     pools,
     domains: () => domains,
     https443: () => settings.https443,
+    urlScheme,
     log,
     logRequests: options.logRequests ?? false,
   };

@@ -20,6 +20,8 @@ export interface HandlerDeps {
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
+  /** Scheme of the workspace links on pages: `https` once the CA is trusted (url-scheme.ts). */
+  urlScheme?(): 'http' | 'https';
   /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
   dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
 }
@@ -61,7 +63,7 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
 
 export function createRequestHandler(deps: HandlerDeps) {
   const render = (page: Page, port: number, accept: string | undefined): RenderedPage =>
-    renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+    renderPage(page, { port, workspaces: deps.table.workspaces(), scheme: deps.urlScheme?.() }, wantsJson(accept));
 
   const sendPage = (res: ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.destroyed) return;

@@ -10,7 +10,7 @@ import { forwardH2WebSocket } from './h2-websocket.js';
 export function createExtendedConnectHandler(deps: HandlerDeps) {
   const sendPage = (res: Http2ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.stream.destroyed) return;
-    const rendered = renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+    const rendered = renderPage(page, { port, workspaces: deps.table.workspaces(), scheme: deps.urlScheme?.() }, wantsJson(accept));
     res.writeHead(rendered.status, {
       'content-type': rendered.contentType,
       'cache-control': 'no-store',
