@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import { constants, type Http2ServerRequest, type OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
-import { upstreamRequestHeaders } from '../forward-headers.js';
+import { headersForUpstream } from '../forward-headers.js';
 import type { Upstream } from '../route-table.js';
 
 /** Headers of the upstream's 101 (or other) answer that describe the HTTP/1.1 connection, not the h2 stream. */
@@ -24,15 +24,8 @@ export function forwardH2WebSocket(
 ): void {
   const stream = req.stream;
   const protocol = String(req.headers[':protocol'] ?? 'websocket');
-  const headers = upstreamRequestHeaders([...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')], {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    domains: options.domains,
-    upgrade: true,
-    proto: 'https',
-  });
+  const rawHeaders = [...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')];
+  const headers = headersForUpstream(rawHeaders, req, options, { upgrade: true, proto: 'https' });
   const upstreamReq = http.request({
     host: options.upstream.host,
     port: options.upstream.port,
