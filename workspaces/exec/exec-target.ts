@@ -3,25 +3,39 @@ import { posix, relative, resolve } from 'node:path';
 import type { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
 import { DualError } from '../../src/model/errors.js';
 import { homeFilters, LABEL } from '../../src/model/labels.js';
+import type { Workspace } from '../../src/model/workspace.js';
 import { resolveWorkspace } from '../resolve.js';
 
 /** Where `dual exec` or `dual attached exec` runs its command. */
 export interface ExecTarget {
+  /** The workspace whose activity this is (idle sleep). */
+  workspaceId: string;
   containerId: string;
   /** Empty: the container's own working directory. */
   workingDir: string;
 }
 
-/** A workspace's container, named or found from the current directory; it must have its worktree and run. */
-export async function workspaceExecTarget(client: LeanDockerClient, id: string | undefined, cwd: string, home: string, workdir?: string): Promise<ExecTarget> {
-  const workspace = await resolveWorkspace(client, id, cwd, home);
+/**
+ * A workspace's container, named or found from the current directory; it must have its
+ * worktree and run. `wake` may start a workspace put to sleep (true: it did).
+ */
+export async function workspaceExecTarget(
+  client: LeanDockerClient,
+  id: string | undefined,
+  cwd: string,
+  home: string,
+  workdir: string | undefined,
+  wake: (workspace: Workspace) => Promise<boolean>,
+): Promise<ExecTarget> {
+  let workspace = await resolveWorkspace(client, id, cwd, home);
   if (!existsSync(workspace.worktree)) {
     throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
   }
+  if (await wake(workspace)) workspace = await resolveWorkspace(client, workspace.id, cwd, home);
   if (!workspace.running) {
     throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
   }
-  return { containerId: workspace.containerId!, workingDir: workingDirectory(workspace.worktree, cwd, workdir) };
+  return { workspaceId: workspace.id, containerId: workspace.containerId!, workingDir: workingDirectory(workspace.worktree, cwd, workdir) };
 }
 
 /** An attached container of this DUAL_HOME, found by its labels (never by a name prefix); it must run. */
@@ -33,7 +47,7 @@ export async function attachedExecTarget(client: LeanDockerClient, workspace: st
     throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``);
   }
   // Empty = the container's own working directory (the worktree when it is mounted).
-  return { containerId: match.Id, workingDir: workdir ?? '' };
+  return { workspaceId: workspace, containerId: match.Id, workingDir: workdir ?? '' };
 }
 
 /**

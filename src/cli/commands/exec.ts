@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { dualHome } from '../../adapters/config/home.js';
 import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
 import { DualError } from '../../model/errors.js';
@@ -5,13 +6,16 @@ import { attachedExecTarget, workspaceExecTarget, type ExecTarget } from '../../
 import { runExec } from '../../../workspaces/exec/exec-session.js';
 import { ATTACHED_EXEC_USAGE, EXEC_USAGE, parseExecArgs, type ExecArgs } from './exec-args.js';
 import { EXEC_OWN_ERROR, reportExecFailure } from './exec-failure.js';
+import { recordExecActivity, wakeIfSleeping } from './exec-wake.js';
 
-/** `dual exec [workspace] [options] -- <command>`: dispatched before commander (cli.ts, exec-main.ts). */
+/** `dual exec [workspace] [options] -- <command>`: dispatched before commander (exec-main.ts). A sleeping workspace is woken first. */
 export function execCommand(argv: string[]): Promise<number> {
-  return runExecCommand(argv, EXEC_USAGE, (client, args) => workspaceExecTarget(client, args.workspace, process.cwd(), dualHome(), args.workdir));
+  return runExecCommand(argv, EXEC_USAGE, (client, args, stateDir) =>
+    workspaceExecTarget(client, args.workspace, process.cwd(), dualHome(), args.workdir, (workspace) => wakeIfSleeping(stateDir, workspace)),
+  );
 }
 
-/** `dual attached exec <workspace> <name> [options] -- <command>`: exec's grammar after the workspace. */
+/** `dual attached exec <workspace> <name> [options] -- <command>`: exec's grammar after the workspace (cli.ts). */
 export async function attachedExecCommand(argv: string[]): Promise<number> {
   const [workspace, ...rest] = argv;
   if (workspace === undefined || workspace === '-h' || workspace === '--help') {
@@ -24,12 +28,15 @@ export async function attachedExecCommand(argv: string[]): Promise<number> {
   });
 }
 
+type TargetResolver = (client: LeanDockerClient, args: ExecArgs, stateDir: string) => Promise<ExecTarget>;
+
 /**
  * The one exec session for both commands: parse, resolve the target, run it with the
- * caller's stdio on the lean client (this is the hot path). Exits with the command's code,
- * or 125 for dual's own failures (exec-failure.ts).
+ * caller's stdio on the lean client (this is the hot path), counting as activity of its
+ * workspace for idle sleep. Exits with the command's code, or 125 for dual's own failures
+ * (exec-failure.ts).
  */
-async function runExecCommand(argv: string[], usage: string, target: (client: LeanDockerClient, args: ExecArgs) => Promise<ExecTarget>): Promise<number> {
+async function runExecCommand(argv: string[], usage: string, target: TargetResolver): Promise<number> {
   const client = new LeanDockerClient();
   try {
     const args = parseExecArgs(argv);
@@ -37,12 +44,14 @@ async function runExecCommand(argv: string[], usage: string, target: (client: Le
       process.stdout.write(usage);
       return 0;
     }
-    const { containerId, workingDir } = await target(client, args);
+    const stateDir = join(dualHome(), 'state');
+    const { workspaceId, containerId, workingDir } = await target(client, args, stateDir);
+    const activityDone = recordExecActivity(stateDir, workspaceId);
     return await runExec(
       client,
       { containerId, cmd: args.command, env: args.env, workingDir, user: args.user, tty: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    );
+    ).finally(activityDone);
   } catch (error) {
     return reportExecFailure(error);
   } finally {
