@@ -95,8 +95,8 @@ async function main(): Promise<void> {
     for (const branch of branches.slice(0, 3)) {
       const id = `${repo}-${branch}`;
       // An engine change the proxy learns from Docker's events: start by hand, then seen running.
-      const t0 = performance.now();
       execFileSync(env.docker, ['start', `dual-${id}`], { stdio: 'ignore' });
+      const t0 = performance.now();
       await until(async () => (await dashboardSummary(port)).find((w) => w.id === id)?.state === 'running');
       routeMs.push(performance.now() - t0);
       await env.dual('sleep', id);
