@@ -13,7 +13,6 @@ import type {
   ContainerStats,
   ContainerSummary,
   DockerEngine,
-  EngineEvent,
   EngineFacts,
   EventSubscription,
   ExecSpec,
@@ -145,11 +144,7 @@ export class ApiEngine implements DockerEngine {
     return containerStats(this.api, id);
   }
 
-  containerEvents(
-    filters: { labels: string[]; actions: readonly string[] },
-    onEvent: (event: EngineEvent) => void,
-    onEnd: (error?: Error) => void,
-  ): Promise<EventSubscription> {
+  containerEvents(...[filters, onEvent, onEnd]: Parameters<DockerEngine['containerEvents']>): Promise<EventSubscription> {
     return containerEvents(this.api, filters, onEvent, onEnd);
   }
 

@@ -29,15 +29,13 @@ export class ApiTransport {
   /** The answer as a stream, once its headers say success (the caller reads or destroys it). */
   stream(method: string, path: string, body?: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): Promise<http.IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: http.OutgoingHttpHeaders = payload ? { ...extraHeaders, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : extraHeaders;
     return new Promise((resolve, reject) => {
-      const req = http.request(this.options(method, path, headers), (res) => {
+      const req = http.request(this.options(method, path, { ...extraHeaders, ...jsonHeaders(payload) }), (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(res);
-        else readText(res).then((text) => reject(dockerErrorFromAnswer(status, text)), reject);
+        else rejectWithAnswer(res, reject);
       });
-      req.on('error', (error) => reject(this.transportError(error)));
-      req.end(payload);
+      this.send(req, payload, reject);
     });
   }
 
@@ -47,19 +45,15 @@ export class ApiTransport {
    */
   hijack(path: string, body: unknown): Promise<Socket> {
     const payload = JSON.stringify(body);
-    const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Connection: 'Upgrade', Upgrade: 'tcp' };
     return new Promise<Socket>((resolve, reject) => {
       // A fresh connection: an upgraded socket never goes back into a pool.
-      const req = http.request({ ...this.options('POST', path, headers), agent: false });
+      const req = http.request({ ...this.options('POST', path, { ...jsonHeaders(payload), Connection: 'Upgrade', Upgrade: 'tcp' }), agent: false });
       req.on('upgrade', (_res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve(socket);
       });
-      req.on('response', (res) => {
-        readText(res).then((text) => reject(dockerErrorFromAnswer(res.statusCode ?? 0, text)), reject);
-      });
-      req.on('error', (error) => reject(this.transportError(error)));
-      req.end(payload);
+      req.on('response', (res) => rejectWithAnswer(res, reject));
+      this.send(req, payload, reject);
     });
   }
 
@@ -73,9 +67,20 @@ export class ApiTransport {
     return this.address.kind === 'unix' ? { ...base, socketPath: this.address.socketPath } : { ...base, host: this.address.host, port: this.address.port };
   }
 
-  private transportError(error: Error): Error {
-    return isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error;
+  /** Sends the request; a connection that fails becomes "cannot reach the engine" when it means that. */
+  private send(req: http.ClientRequest, payload: string | undefined, reject: (error: Error) => void): void {
+    req.on('error', (error) => reject(isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error));
+    req.end(payload);
   }
+}
+
+function jsonHeaders(payload: string | undefined): http.OutgoingHttpHeaders {
+  return payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) };
+}
+
+/** The one place a failed answer becomes an error: a DockerError with its status and the engine's message. */
+function rejectWithAnswer(res: http.IncomingMessage, reject: (error: Error) => void): void {
+  readText(res).then((text) => reject(dockerErrorFromAnswer(res.statusCode ?? 0, text)), reject);
 }
 
 function readText(res: http.IncomingMessage): Promise<string> {
