@@ -11,6 +11,7 @@ import { awaitReady, startAndAwait, type ReadyOptions } from './bring-up.js';
 import { gitLayout, prepareGitView, removeGitView } from './git-view.js';
 import { hostShares } from './host-shares.js';
 import { giveVolumesToUser, hostUser } from './host-user.js';
+import { requireLocalEngine } from './engine-locality.js';
 import { ensureImage } from './image.js';
 import { ensureWorkspaceNetwork } from './network.js';
 import { withLock } from './locks.js';
@@ -60,6 +61,7 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
   if (nameProblem) throw new DualError(`${nameProblem}; choose another branch name`);
   const id = workspaceId(repo.name, options.branch);
   await ctx.docker.ping();
+  await requireLocalEngine(ctx);
 
   return withLock(ctx.paths.locks, `ws-${id}`, async () => {
     const existing = await ctx.docker.inspectContainer(containerName(id));
