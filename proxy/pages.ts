@@ -16,6 +16,9 @@ export type Page =
   | { kind: 'upstream-failed'; workspace: WorkspaceView; detail: string }
   | { kind: 'upstream-timeout'; workspace: WorkspaceView }
   | { kind: 'upgrade-refused'; workspace: WorkspaceView; answer: string }
+  | { kind: 'waking'; workspace: WorkspaceView }
+  | { kind: 'sleeping'; workspace: WorkspaceView }
+  | { kind: 'wake-failed'; workspace: WorkspaceView; detail: string }
   | { kind: 'host-refused' }
   | { kind: 'host-missing' };
 
@@ -34,7 +37,7 @@ export interface RenderedPage {
 }
 
 /** Pages that end by themselves once the dev server answers (or the workspace is started). */
-const WAITING = new Set(['nothing-listening', 'workspace-stopped']);
+const WAITING = new Set(['nothing-listening', 'workspace-stopped', 'waking']);
 
 interface PageText {
   status: number;
@@ -69,6 +72,30 @@ function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'ho
         title: 'Workspace stopped',
         message: `Workspace '${page.workspace.id}' is ${page.workspace.main.state}.`,
         hint: `Start it with \`dual start ${page.workspace.id}\`.`,
+      };
+    case 'waking':
+      return {
+        status: 503,
+        code: 'waking',
+        title: `Waking ${page.workspace.id}`,
+        message: `Workspace '${page.workspace.id}' was put to sleep while idle; it is starting now.`,
+        hint: `Follow it with \`dual logs ${page.workspace.id} -f\`.`,
+      };
+    case 'sleeping':
+      return {
+        status: 503,
+        code: 'sleeping',
+        title: 'Workspace sleeping',
+        message: `Workspace '${page.workspace.id}' was put to sleep while idle. A request from another site does not wake it.`,
+        hint: `Open ${workspaceUrl(page.workspace.id, port)} directly, or run \`dual start ${page.workspace.id}\`.`,
+      };
+    case 'wake-failed':
+      return {
+        status: 503,
+        code: 'wake-failed',
+        title: 'Could not wake the workspace',
+        message: `Workspace '${page.workspace.id}' was asleep and did not start: ${page.detail}`,
+        hint: `See \`dual logs ${page.workspace.id}\`, then \`dual start ${page.workspace.id}\`.`,
       };
     case 'no-address':
       return {

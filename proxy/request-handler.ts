@@ -9,6 +9,7 @@ import type { ProxyLog } from './log.js';
 import { renderPage, wantsJson, type Page, type RenderedPage } from './pages.js';
 import type { RouteTable, Upstream, WorkspaceView } from './route-table.js';
 import type { UpstreamPools } from './upstream-pools.js';
+import { gate, type WakeDeps } from './wake/wake-gate.js';
 
 export interface HandlerDeps {
   table: RouteTable;
@@ -22,9 +23,17 @@ export interface HandlerDeps {
   logRequests: boolean;
   /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
   dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
+  /** Idle sleep: requests count as use, and a request to a sleeping workspace wakes it (proxy/wake/). */
+  wake?: WakeDeps;
 }
 
 type Decision = { kind: 'page'; page: Page } | { kind: 'forward'; workspace: WorkspaceView; upstream: Upstream };
+
+/** The workspace a request is for, when it is one the proxy routes (served, or stopped). */
+function workspaceOf(decision: Decision): WorkspaceView | undefined {
+  if (decision.kind === 'forward') return decision.workspace;
+  return decision.page.kind === 'stopped' ? decision.page.workspace : undefined;
+}
 
 /**
  * The request path as a pipeline of small passes: Host check -> dashboard -> route lookup
@@ -105,6 +114,26 @@ export function createRequestHandler(deps: HandlerDeps) {
         deps.dashboard.handle(req, res);
         return;
       }
+      const view = deps.wake ? workspaceOf(decision) : undefined;
+      if (deps.wake && view) {
+        res.once('close', deps.wake.tracker.begin(view.id));
+        const verdict = gate(deps.wake, view, req.headers, req.method);
+        if (verdict.kind === 'page') return answerWith(req, res, { kind: 'page', page: verdict.page }, port);
+        if (verdict.kind === 'hold') {
+          // Held until the workspace serves (or the bound): then routed afresh, as if it had just arrived.
+          void verdict.done.then((page) => answerWith(req, res, page ? { kind: 'page', page } : decide(deps, req.headers.host, port), port));
+          return;
+        }
+      }
+      answerWith(req, res, decision, port);
+    } catch (error) {
+      internalError(res, error);
+    }
+  }
+
+  function answerWith(req: IncomingMessage, res: ServerResponse, decision: Decision, port: number): void {
+    if (res.destroyed) return;
+    try {
       if (decision.kind === 'page') {
         // A request body nobody reads must still be drained, or the keep-alive connection stalls.
         req.resume();
@@ -130,14 +159,18 @@ export function createRequestHandler(deps: HandlerDeps) {
         },
       });
     } catch (error) {
-      // A bug, not a user error: log it, answer 500 if we still can, keep serving.
-      deps.log.error('request handler failed', { error: String(error), stack: (error as Error).stack });
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('dual proxy: internal error; see the proxy log\n');
-      } else {
-        res.destroy();
-      }
+      internalError(res, error);
+    }
+  }
+
+  function internalError(res: ServerResponse, error: unknown): void {
+    // A bug, not a user error: log it, answer 500 if we still can, keep serving.
+    deps.log.error('request handler failed', { error: String(error), stack: (error as Error).stack });
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('dual proxy: internal error; see the proxy log\n');
+    } else {
+      res.destroy();
     }
   }
 
@@ -147,6 +180,16 @@ export function createRequestHandler(deps: HandlerDeps) {
     try {
       normalizeRequestTarget(req);
       const decision = decide(deps, req.headers.host, port);
+      const view = deps.wake ? workspaceOf(decision) : undefined;
+      if (deps.wake && view) {
+        socket.once('close', deps.wake.tracker.begin(view.id));
+        const verdict = gate(deps.wake, view, req.headers, req.method);
+        // An upgrade is never held: the wake has begun, and the client (an HMR socket) reconnects.
+        if (verdict.kind !== 'pass') {
+          writeRawPage(socket, render(verdict.kind === 'page' ? verdict.page : { kind: 'waking', workspace: view }, port, req.headers.accept));
+          return;
+        }
+      }
       if (decision.kind === 'page') {
         writeRawPage(socket, render(decision.page, port, req.headers.accept));
         return;

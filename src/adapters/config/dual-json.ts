@@ -61,6 +61,17 @@ export const dualJsonSchema = z
     trustHostCA: z.boolean().default(true),
     /** false: this repo's containers do not share dual's npm download cache. A branch can only opt out, never pick a host path. */
     npmCache: z.boolean().default(true),
+    /** Stop the workspace (and its attached containers) after this long without a request or exec; a request wakes it. */
+    idle: z
+      .object({
+        stopAfterMinutes: z
+          .number()
+          .int('expected whole minutes')
+          .min(1, 'expected at least 1 minute')
+          .max(LIMITS.idleMinutes, `expected at most ${LIMITS.idleMinutes} minutes (a week)`),
+      })
+      .strict()
+      .optional(),
     attached: z
       .record(
         z.string().refine((n) => validateAttachedName(n) === undefined, { message: 'expected a name of lowercase letters, digits and dashes' }),
