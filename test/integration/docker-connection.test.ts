@@ -1,13 +1,15 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dualOk, runDual } from '../helpers/cli.js';
+import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { makeCa, makeDockerCerts, writeCertDir, type DockerCerts } from '../helpers/docker-certs.js';
 import { TlsEngineRelay } from '../helpers/engine-relay.js';
 import { branchPageConfig } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
+import { stopChild } from '../helpers/processes.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { LoopbackSshd } from '../helpers/sshd.js';
 
@@ -55,7 +57,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Each step runs even when one before it fails: nothing of this file may outlive it.
-  await runDual(['proxy', 'stop'], { env: sandbox.env }).catch(() => undefined);
   await sshd?.stop().catch(() => undefined);
   await relay?.stop().catch(() => undefined);
   await sandbox.cleanup();
@@ -108,14 +109,19 @@ describe('DOCKER_HOST=ssh://', () => {
   });
 
   it('runs the proxy over ssh too: it discovers the workspace and serves it', async () => {
-    await dualOk(['proxy', 'start', '--port', String(proxyPort)], { env: sshEnv() });
-    const page = await waitFor(async () => {
-      const reply = await request(proxyPort, `${ws}.localhost:${proxyPort}`).catch(() => undefined);
-      return reply?.status === 200 ? reply.body.trim() : undefined;
-    }, 30_000, 'the workspace through a proxy connected over ssh');
-    expect(page).toBe('feat');
-    await dualOk(['proxy', 'stop'], { env: sandbox.env });
-  });
+    // In the foreground (`dual proxy`), polled here: the background start's own deadline is
+    // for a local engine, and every ssh connection costs seconds on a loaded machine.
+    const proxy = spawn(process.execPath, [DUAL_BIN, 'proxy', '--port', String(proxyPort)], { env: { ...process.env, ...sshEnv() }, stdio: 'ignore' });
+    try {
+      const page = await waitFor(async () => {
+        const reply = await request(proxyPort, `${ws}.localhost:${proxyPort}`).catch(() => undefined);
+        return reply?.status === 200 ? reply.body.trim() : undefined;
+      }, 60_000, 'the workspace through a proxy connected over ssh');
+      expect(page).toBe('feat');
+    } finally {
+      await stopChild(proxy);
+    }
+  }, 120_000);
 
   it("passes ssh's own reason on, in one line, when ssh cannot connect", async () => {
     const closed = await freePort();
