@@ -5,6 +5,7 @@ import { containerEvents, containerLogs, containerStats, pullImage } from './api
 import type { ApiTransport } from './api-transport.js';
 import type { ContainerInspect, ContainerListEntry } from './api-types.js';
 import { DockerError, isDockerStatus } from './docker-error.js';
+import { mountProbeBody, mountProbeVerdict } from './mount-probe.js';
 import { pullFailure } from './pull-failure.js';
 import { registryAuth } from './registry-auth.js';
 import type {
@@ -114,6 +115,18 @@ export class ApiEngine implements DockerEngine {
   async createContainer(spec: ContainerSpec): Promise<string> {
     const created = await this.api.request<{ Id: string }>('POST', `/containers/create?name=${encodeURIComponent(spec.name)}`, createBody(spec));
     return created.Id;
+  }
+
+  async seesHostPath(dir: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      // Only an engine that has an image of that name gets this far: it created the container, so it saw the folder.
+      const made = await this.api.request<{ Id: string }>('POST', '/containers/create', mountProbeBody(dir, labels));
+      await this.removeContainer(made.Id);
+      return true;
+    } catch (error) {
+      if (!(error instanceof DockerError)) throw error;
+      return mountProbeVerdict(error.status, error.message) ?? true;
+    }
   }
 
   async startContainer(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress, type EngineAddress } from './connection.js';
 import { dockerErrorFromAnswer } from './docker-error.js';
+import { engineAgent } from './engine-agent.js';
 
 /**
  * HTTP/1.1 to the Docker Engine API over node:http: JSON calls, streamed answers (logs,
@@ -11,9 +12,14 @@ import { dockerErrorFromAnswer } from './docker-error.js';
  * engine" DualError. Why not dockerode: see SPEC.md, Decisions ("One Docker access layer").
  */
 export class ApiTransport {
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly agent: http.Agent;
+  /** Upgraded (exec) connections: fresh ones, as an upgraded socket never goes back into a pool. */
+  private readonly upgradeAgent: http.Agent;
 
-  constructor(private readonly address: EngineAddress = engineAddress()) {}
+  constructor(private readonly address: EngineAddress = engineAddress()) {
+    this.agent = engineAgent(address, { keepAlive: true });
+    this.upgradeAgent = engineAgent(address, { keepAlive: false });
+  }
 
   get display(): string {
     return this.address.display;
@@ -46,8 +52,7 @@ export class ApiTransport {
   hijack(path: string, body: unknown): Promise<Socket> {
     const payload = JSON.stringify(body);
     return new Promise<Socket>((resolve, reject) => {
-      // A fresh connection: an upgraded socket never goes back into a pool.
-      const req = http.request({ ...this.options('POST', path, { ...jsonHeaders(payload), Connection: 'Upgrade', Upgrade: 'tcp' }), agent: false });
+      const req = http.request(this.options('POST', path, { ...jsonHeaders(payload), Connection: 'Upgrade', Upgrade: 'tcp' }, this.upgradeAgent));
       req.on('upgrade', (_res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve(socket);
@@ -60,11 +65,12 @@ export class ApiTransport {
   /** Drops idle keep-alive connections. */
   close(): void {
     this.agent.destroy();
+    this.upgradeAgent.destroy();
   }
 
-  private options(method: string, path: string, headers: http.OutgoingHttpHeaders): http.RequestOptions {
-    const base = { method, path, headers: { Host: 'docker', ...headers }, agent: this.agent };
-    return this.address.kind === 'unix' ? { ...base, socketPath: this.address.socketPath } : { ...base, host: this.address.host, port: this.address.port };
+  /** The agent dials the engine (engine-agent.ts: unix, TCP, TLS or ssh); requests never look at the address. */
+  private options(method: string, path: string, headers: http.OutgoingHttpHeaders, agent = this.agent): http.RequestOptions {
+    return { method, path, headers: { Host: 'docker', ...headers }, agent };
   }
 
   /** Sends the request; a connection that fails becomes "cannot reach the engine" when it means that. */
