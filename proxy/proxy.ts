@@ -1,23 +1,19 @@
 import { homePaths } from '../src/adapters/config/home.js';
-import { loadSettings, type ProxySettings } from '../src/adapters/config/settings.js';
-import { DualError } from '../src/model/errors.js';
-import { checkBind } from './bind.js';
+import { loadSettings } from '../src/adapters/config/settings.js';
 import type { DockerDiscovery } from './docker-discovery.js';
-import { normalizeDomains } from './host.js';
 import { createProxyServer } from './http-server.js';
-import { ListenerManager } from './listeners.js';
+import { LiveSettings, type SettingsChange } from './live-settings.js';
 import type { ProxyLog } from './log.js';
-import { describePortHolder } from './port-holder.js';
-import { portsToOpen } from './port-policy.js';
 import { createDashboard } from './dashboard/dashboard.js';
 import { renderPage } from './pages.js';
+import { ProxyPorts } from './proxy-ports.js';
 import { createRequestHandler } from './request-handler.js';
 import { RouteSync } from './route-sync.js';
-import { privilegedPortHint, withHttps443 } from './tls/port-443.js';
 import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
+import { UpstreamChoice } from './upstream-choice.js';
 import { UpstreamPools } from './upstream-pools.js';
-import { chooseUpstreamMode, probeReachable, type UpstreamSetting } from './upstream-mode.js';
+import type { UpstreamSetting } from './upstream-mode.js';
 
 export interface ProxyOptions {
   home: string;
@@ -55,24 +51,21 @@ export interface RunningProxy {
 }
 
 /**
- * Wires the proxy together: settings -> route sync -> listeners -> request handler.
- * Returns once the first Docker sync has happened (or failed; it keeps retrying) and the
- * listeners are open.
+ * Wires the proxy together: settings -> route sync -> listeners -> request handler. Each
+ * part holds its own state (live-settings.ts, upstream-choice.ts, proxy-ports.ts); this
+ * function only connects them. Returns once the first Docker sync has happened (or failed;
+ * it keeps retrying) and the listeners are open.
  */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const paths = homePaths(options.home);
   const log = options.log;
-  let settings: ProxySettings = loadSettings(paths.config).proxy;
+  const settings = new LiveSettings(loadSettings(paths.config).proxy, options);
   const discovery = options.discovery ?? (await (await import('./dockerode-discovery.js')).createDockerodeDiscovery(paths.home));
-
-  let binds = options.bind ?? settings.bind;
-  const { remote } = checkBind(binds, options.allowRemote ?? false);
+  const remote = settings.checkBinds();
   if (remote.length > 0) log.warn(`listening on ${remote.join(', ')}: every workspace is reachable from the network`);
 
-  let domains = normalizeDomains(settings.domains);
-  let dockerDesktop = false;
-  let bridgeReachable: boolean | undefined;
-  const table = new RouteTable(mode());
+  const upstream = new UpstreamChoice(() => settings.upstream(), log);
+  const table = new RouteTable(upstream.mode());
   const pools = new UpstreamPools(options.upstreamHeadersTimeoutMs);
   let sync: RouteSync | undefined;
   const dashboard = createDashboard({
@@ -87,163 +80,80 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     dashboard,
     table,
     pools,
-    domains: () => domains,
-    https443: () => settings.https443,
+    domains: () => settings.domains(),
+    https443: () => settings.https443(),
     log,
     logRequests: options.logRequests ?? false,
   };
   const handler = createRequestHandler(deps);
-  const headersTimeoutMs = options.headersTimeoutMs ?? settings.headersTimeoutSeconds * 1000;
   // HTTPS and h2 on every port (proxy/tls/); plain HTTP only if dual's CA cannot be made.
-  const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: headersTimeoutMs, log });
-  const pinned = () => options.ports ?? settings.ports;
-  const wantedPorts = () => withHttps443(pinned() ?? declaredPorts(), settings.https443);
-  /** Keyed by `address port`: one bind address failing while another opens is still a failure. */
-  const failedPorts = new Map<string, { port: number; code: string; message: string }>();
+  const tls = await startProxyTls({ home: paths.home, deps, onRequest: handler.onRequest, idleTimeoutMs: () => settings.headersTimeoutMs(), log });
   const createServer = () => {
-    const server = createProxyServer(handler, { headersTimeoutMs, keepAliveTimeoutMs: 5_000 }, log);
+    const server = createProxyServer(handler, { headersTimeoutMs: settings.headersTimeoutMs(), keepAliveTimeoutMs: 5_000 }, log);
     tls?.attach(server);
     return server;
   };
-  const listeners = new ListenerManager(createServer, binds, {
-    opened: (port, address) => {
-      if (failedPorts.delete(`${address} ${port}`)) options.onPortsChanged?.(listeners.ports());
-      log.info(`listening on ${address.includes(':') ? `[${address}]` : address}:${port}`);
-    },
-    closed: (port) => log.info(`closed port ${port}`),
-    failed: (port, address, error) => {
-      if (error.code === 'EADDRNOTAVAIL' && address === '::1') {
-        log.debug('no IPv6 loopback here; serving IPv4 only', { port });
-        return;
-      }
-      const holder =
-        error.code === 'EADDRINUSE' ? `: held by ${describePortHolder(port)}` : error.code === 'EACCES' ? privilegedPortHint(port, process.execPath, process.platform) : '';
-      const message = `cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port} (${error.code ?? error.message})${holder}`;
-      failedPorts.set(`${address} ${port}`, { port, code: error.code ?? error.message, message });
-      log.error(message);
-      options.onPortsChanged?.(listeners.ports());
-    },
-  });
+  const ports = new ProxyPorts(
+    createServer,
+    { pinned: () => settings.pinnedPorts(), declared: () => table.declaredPorts(), https443: () => settings.https443(), bind: () => settings.bind() },
+    log,
+    options.onPortsChanged,
+  );
 
-  function mode(): UpstreamMode {
-    return chooseUpstreamMode(options.upstream ?? settings.upstream, { platform: process.platform, dockerDesktop, bridgeReachable });
-  }
-
-  /** Ports from labels, without the privileged ones (logged once each; see port-policy.ts). */
-  const refusedLogged = new Set<number>();
-  const declaredPorts = () => {
-    const { open, refused } = portsToOpen(table.declaredPorts());
-    for (const port of refused.filter((p) => !refusedLogged.has(p))) {
-      refusedLogged.add(port);
-      log.warn(`not listening on port ${port}, which a workspace declares: ports below 1024 are opened only when pinned with proxy.ports or --port`);
-    }
-    return open;
-  };
-
-  let lastPorts = '';
-  const reconcile = () =>
-    listeners.reconcile(wantedPorts()).then(() => {
-      const ports = listeners.ports();
-      if (ports.join() !== lastPorts) {
-        lastPorts = ports.join();
-        options.onPortsChanged?.(ports);
-      }
-    });
-
-  const onRoutesChanged = () => {
-    pools.retain(table.liveOrigins());
-    dashboard.routesChanged();
-    void reconcile();
-    void maybeProbeBridge();
-  };
-
-  /** auto on Linux: check once that container IPs are reachable; fall back to published ports if not. */
-  async function maybeProbeBridge(): Promise<void> {
-    if ((options.upstream ?? settings.upstream) !== 'auto' || bridgeReachable !== undefined || table.upstreamMode !== 'bridge') return;
-    const candidate = table.workspaces().find((w) => w.main.state === 'running' && w.main.bridgeIp);
-    if (!candidate) return;
-    bridgeReachable = true; // one probe at a time
-    bridgeReachable = await probeReachable(candidate.main.bridgeIp, candidate.main.ports[0] ?? 80);
-    if (!bridgeReachable) {
-      log.warn('container IPs are not reachable from this host; using loopback-published ports');
-      table.setUpstreamMode(mode());
-      pools.retain(table.liveOrigins());
-    }
-  }
-
+  const upstreamChanged = () => pools.retain(table.liveOrigins());
   sync = new RouteSync(discovery, table, {
-    changed: onRoutesChanged,
+    changed: () => {
+      upstreamChanged();
+      dashboard.routesChanged();
+      void ports.reconcile();
+      void upstream.probeBridge(table, upstreamChanged);
+    },
     info: (message, fields) => log.info(message, fields),
     warn: (message, fields) => log.warn(message, fields),
   });
 
-  try {
-    dockerDesktop = await discovery.isDockerDesktop();
-  } catch {
-    // Engine not up yet: the sync below says so and keeps retrying.
-  }
-  table.setUpstreamMode(mode());
-  log.info(`upstream mode: ${table.upstreamMode}`, { setting: options.upstream ?? settings.upstream });
+  await upstream.detectDockerDesktop(discovery);
+  table.setUpstreamMode(upstream.mode());
+  log.info(`upstream mode: ${table.upstreamMode}`, { setting: settings.upstream() });
   await sync.start();
-  await reconcile();
+  await ports.reconcile();
 
-  // A pinned port that cannot be opened is a start-up error: the user asked for exactly it.
-  const pinnedNow = pinned();
-  // 443 from proxy.https443 is optional: its failure is reported (status, log), never fatal.
-  const pinnedFailures = [...failedPorts.values()].filter((f) => pinnedNow?.includes(f.port));
-  if (pinnedNow && pinnedFailures.length > 0) {
+  const stop = async () => {
     sync.stop();
     dashboard.close();
-    await listeners.close();
+    await ports.close();
     await pools.closeAll();
-    const { port, code } = pinnedFailures[0]!;
-    if (code === 'EADDRINUSE') throw new DualError(`port ${port} is in use by ${describePortHolder(port)}; stop it or pick another port with --port`);
-    if (code === 'EACCES') throw new DualError(`port ${port} needs privileges to listen on; pick a port above 1023 with --port`);
-    throw new DualError(`cannot listen on port ${port} (${code}); check --bind and --port`);
+  };
+  const pinnedFailure = ports.pinnedFailure();
+  if (pinnedFailure) {
+    await stop();
+    throw pinnedFailure;
   }
 
   // Live settings: chokidar watches config.json (loaded lazily; the proxy is long-lived anyway).
-  let watcher: { close(): Promise<void> } | undefined;
-  if (options.watchConfig ?? true) {
-    const { watchSettings } = await import('./settings-watch.js');
-    watcher = watchSettings(paths.config, log, (next) => {
-      const previous = settings;
-      settings = next;
-      domains = normalizeDomains(next.domains);
-      if (previous.upstream !== next.upstream) {
-        bridgeReachable = undefined;
-        table.setUpstreamMode(mode());
-        pools.retain(table.liveOrigins());
-        log.info(`upstream mode: ${table.upstreamMode}`);
-      }
-      if (!options.bind && next.bind.join() !== binds.join()) {
-        try {
-          checkBind(next.bind, options.allowRemote ?? false);
-          binds = next.bind;
-          void listeners.rebind(binds, wantedPorts());
-          return;
-        } catch (error) {
-          log.error(`ignoring proxy.bind from ${paths.config}: ${(error as Error).message}`);
-        }
-      }
-      void reconcile();
-    });
-  }
+  const applyChange = (change: SettingsChange) => {
+    if (change.upstream) {
+      upstream.settingChanged();
+      table.setUpstreamMode(upstream.mode());
+      upstreamChanged();
+      log.info(`upstream mode: ${table.upstreamMode}`);
+    }
+    if (change.bindRefused) log.error(`ignoring proxy.bind from ${paths.config}: ${change.bindRefused}`);
+    void (change.listeners ? ports.reopen() : ports.reconcile());
+  };
+  const watcher = (options.watchConfig ?? true) ? (await import('./settings-watch.js')).watchSettings(paths.config, log, (next) => applyChange(settings.apply(next))) : undefined;
 
   return {
     table,
     sync,
-    ports: () => listeners.ports(),
-    problems: () => [...failedPorts.values()].map((f) => f.message),
+    ports: () => ports.ports(),
+    problems: () => ports.problems(),
     upstreamMode: () => table.upstreamMode,
-    bind: () => [...binds],
-    settled: () => reconcile(),
+    bind: () => [...settings.bind()],
+    settled: () => ports.reconcile(),
     close: async () => {
-      sync.stop();
-      dashboard.close();
       await watcher?.close();
-      await listeners.close();
-      await pools.closeAll();
+      await stop();
     },
   };
 }

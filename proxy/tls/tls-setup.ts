@@ -23,7 +23,8 @@ export async function startProxyTls(options: {
   home: string;
   deps: HandlerDeps;
   onRequest: H2Handlers['onRequest'];
-  idleTimeoutMs: number;
+  /** Read when a listener opens: a reloaded proxy.headersTimeoutSeconds reaches the listeners it reopens. */
+  idleTimeoutMs: () => number;
   log: ProxyLog;
 }): Promise<ProxyTls | undefined> {
   const { log } = options;
@@ -45,7 +46,7 @@ export async function startProxyTls(options: {
           defaultCert,
           h2,
           log,
-          idleTimeoutMs: options.idleTimeoutMs,
+          idleTimeoutMs: options.idleTimeoutMs(),
         }),
     };
   } catch (error) {

@@ -23,10 +23,6 @@ export function fitLabel(slug: string): string {
   return `${head}-${hash}`;
 }
 
-export function branchSlug(branch: string): string {
-  return slugify(branch);
-}
-
 /** Workspace id = `<repo>-<branch-slug>`, a valid DNS label. */
 export function workspaceId(repo: string, branch: string): string {
   return fitLabel(slugify(`${repo}-${branch}`));

@@ -141,6 +141,19 @@ describe('pages', () => {
     expect((JSON.parse(reply.body) as { name: string }).name).toBe('main');
   });
 
+  it('applies a new proxy.headersTimeoutSeconds without a restart: a slow client is cut with 408', async () => {
+    writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, domains: ['test'], headersTimeoutSeconds: 1 } }));
+    // Each try sends half a request head and waits a bounded while; the default 30 s would not answer within it.
+    const answer = await waitFor(async () => {
+      const text = await slowClient(port, host(main), 6_000);
+      return /^HTTP\/1\.1 408 /.test(text) ? text : undefined;
+    }, 45_000, 'the headers timeout to apply');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    writeFileSync(join(sandbox.home, 'config.json'), JSON.stringify({ proxy: { autoStart: false, domains: ['test'] } }));
+    await waitFor(async () => (await slowClient(port, host(main), 3_000)) === '', 45_000, 'the default headers timeout again');
+    expect((await whoami(port, host(main))).name).toBe('main');
+  }, 120_000);
+
   it('answers 502 naming the workspace and port when nothing listens there', async () => {
     const idle = await createWorkspaceContainer(docker, sandbox, { branch: 'idle', ports: [port], listen: [9] });
     const reply = await waitFor(async () => {
@@ -287,5 +300,21 @@ function rawExchange(port: number, text: string): Promise<string> {
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
     socket.write(text);
+  });
+}
+
+/** Sends half a request head and returns what came back before the socket closed or `giveUpMs` passed. */
+function slowClient(port: number, hostHeader: string, giveUpMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let text = '';
+    const timer = setTimeout(() => socket.destroy(), giveUpMs);
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    socket.once('connect', () => socket.write(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nX-Slow: `));
   });
 }

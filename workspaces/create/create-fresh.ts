@@ -1,0 +1,76 @@
+import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
+import type { Context } from '../../src/adapters/context.js';
+import { containerName } from '../../src/model/naming.js';
+import { startDeclaredAttached } from '../attached/declared.js';
+import { awaitReady } from '../bring-up.js';
+import { workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from '../container-spec.js';
+import { gitLayout, prepareGitView, removeGitView } from '../git-view.js';
+import { hostShares } from '../host-shares.js';
+import { giveVolumesToUser, hostUser } from '../host-user.js';
+import { ensureImage } from '../image.js';
+import { ensureWorkspaceNetwork } from '../network.js';
+import { removeSetupState, resetSetupState } from '../setup.js';
+import { workspaceConfig } from '../volume-default.js';
+import { runCreate, type CreateRun } from './create-run.js';
+import { ensureWorktree } from './ensure-worktree.js';
+import { readyOptions, type CreateOptions, type CreateResult, createResult } from './create-result.js';
+
+/**
+ * A workspace that does not exist yet, as a plan of steps. Each step that makes something
+ * records how to undo it in `run`; between steps an interrupt stops the plan. Until the
+ * workspace is complete a failure or Ctrl-C undoes everything this run made; after that it
+ * is kept (a failed setup shows in `dual list`, and create again retries it).
+ */
+export function createFresh(ctx: Context, repo: { name: string; path: string }, options: CreateOptions, id: string): Promise<CreateResult> {
+  return runCreate(ctx.log, async (run) => {
+    const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, run);
+    run.checkpoint();
+    const config = await workspaceConfig(ctx, worktree);
+    const image = options.image ?? config.image;
+    await ensureImage(ctx, image);
+    await ensureWorkspaceNetwork(ctx.docker);
+    run.checkpoint();
+    const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });
+    await makeVolumes(ctx, run, identity, config);
+    const containerId = await makeContainer(ctx, run, identity, config, image);
+    run.checkpoint();
+    await ctx.docker.startContainer(containerId);
+    // The entry script waits (bounded) until it may write the volumes before setup runs.
+    await giveVolumesToUser(ctx, containerId, identity, config, hostUser());
+    run.checkpoint();
+    await startDeclaredAttached(ctx, { ...identity, containerId }, config);
+    run.checkpoint();
+    run.keep();
+    await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, run.interrupted), 'runs');
+    return createResult(ctx, { id, repo: repo.name, branch: options.branch, worktree, containerId }, config, false);
+  });
+}
+
+/** The repo's git directories as the container sees them (git-view.ts), removed on rollback. */
+async function makeGitView(
+  ctx: Context,
+  run: CreateRun,
+  ws: { id: string; repo: string; branch: string; worktree: string; repoPath: string },
+): Promise<WorkspaceIdentity> {
+  const git = await gitLayout(ctx, ws.repoPath, ws.worktree, ws.id);
+  prepareGitView(git);
+  run.made(`git files ${git.privateDir}`, async () => removeGitView(ctx.paths.state, ws.id));
+  return { id: ws.id, repo: ws.repo, branch: ws.branch, worktree: ws.worktree, git, home: ctx.paths.home };
+}
+
+async function makeVolumes(ctx: Context, run: CreateRun, identity: WorkspaceIdentity, config: WorkspaceConfig): Promise<void> {
+  for (const volume of workspaceVolumes(identity, config)) {
+    await ctx.docker.createVolume({ name: volume.name, labels: volume.labels });
+    run.made(`volume ${volume.name}`, () => ctx.docker.removeVolume(volume.name));
+  }
+}
+
+/** The container (not started yet), with a fresh setup state for its entry script to fill in. */
+async function makeContainer(ctx: Context, run: CreateRun, identity: WorkspaceIdentity, config: WorkspaceConfig, image: string): Promise<string> {
+  resetSetupState(ctx, identity.id);
+  run.made('setup state', async () => removeSetupState(ctx, identity.id));
+  const shares = hostShares(ctx.paths, config, ctx.log);
+  const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, hostUser(), shares));
+  run.made(`container ${containerName(identity.id)}`, () => ctx.docker.removeContainer(containerId));
+  return containerId;
+}
