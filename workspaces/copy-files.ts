@@ -24,11 +24,12 @@ function recordFile(home: string, id: string): string {
   return join(home, 'state', 'copied', `${id}.json`);
 }
 
-export async function copyLocalFiles(ctx: Context, repoPath: string, worktree: string, id: string): Promise<void> {
+/** Returns the paths copied (relative to the worktree), for a rollback. */
+export async function copyLocalFiles(ctx: Context, repoPath: string, worktree: string, id: string): Promise<string[]> {
   const main = realpathSync(repoPath);
-  if (main === worktree) return; // the main checkout itself
+  if (main === worktree) return []; // the main checkout itself
   const paths = loadDualJson(main).copy;
-  if (paths.length === 0) return;
+  if (paths.length === 0) return [];
   const record: CopyRecord = {};
   const copied: string[] = [];
   const skipped: string[] = [];
@@ -49,6 +50,14 @@ export async function copyLocalFiles(ctx: Context, repoPath: string, worktree: s
   writeRecord(ctx.paths.home, id, record);
   if (copied.length > 0) ctx.log(`dual: copied ${copied.join(', ')} from ${main}`);
   if (skipped.length > 0) ctx.log(`dual: not copied: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ` and ${skipped.length - 5} more` : ''}`);
+  return copied;
+}
+
+/** Rollback of a create: the copies go (unless changed meanwhile: then the worktree is kept, see undo-worktree.ts). */
+export async function undoLocalCopies(home: string, id: string, worktree: string, copied: string[]): Promise<void> {
+  const record = readCopyRecord(home, id);
+  for (const path of copied) if (await isUnchangedCopy(worktree, path, record).catch(() => false)) rmSync(join(worktree, path), { recursive: true, force: true });
+  removeCopyRecord(home, id);
 }
 
 function exists(path: string): boolean {
@@ -87,7 +96,12 @@ export function removeCopyRecord(home: string, id: string): void {
  */
 export async function isUnchangedCopy(worktree: string, ignored: string, record: CopyRecord): Promise<boolean> {
   const rel = ignored.replace(/\/+$/, '');
-  const files = listFiles(worktree, rel);
+  let files;
+  try {
+    files = listFiles(worktree, rel);
+  } catch {
+    return false;
+  }
   if (files === undefined || files.length === 0) return false;
   for (const file of files) {
     const recorded = record[file.path];

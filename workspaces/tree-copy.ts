@@ -52,11 +52,17 @@ export async function copyTree(sourceRoot: string, destRoot: string, rel: string
   await fs.mkdir(dirname(join(destRoot, rel)), { recursive: true });
   const pending: Array<Promise<void>> = [];
   const dirTimes: Array<{ path: string; atime: Date; mtime: Date }> = [];
+  let failure: unknown;
   const run = async (task: () => Promise<void>) => {
     if (pending.length >= PARALLEL) await Promise.race(pending);
-    const p: Promise<void> = task().finally(() => pending.splice(pending.indexOf(p), 1));
+    const p: Promise<void> = task()
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => pending.splice(pending.indexOf(p), 1));
     pending.push(p);
   };
+  let count = 0;
 
   const visit = async (path: string): Promise<void> => {
     const from = join(source, path);
@@ -83,28 +89,31 @@ export async function copyTree(sourceRoot: string, destRoot: string, rel: string
       for (const name of entries) await visit(join(path, name));
       return;
     }
-    if (result.files.length >= options.maxFiles || result.bytes + stat.size > options.maxBytes) {
+    if (count >= options.maxFiles || result.bytes + stat.size > options.maxBytes) {
       await handle.close();
       return void result.skipped.push(`${path} (over the limit of ${options.maxFiles} files / ${options.maxBytes} bytes)`);
     }
+    count += 1;
     result.bytes += stat.size;
-    const entry: { path: string; sha256?: string } = { path };
-    result.files.push(entry);
     const { atime, mtime } = stat;
     // The copy task owns the descriptor from here.
     await run(async () => {
       try {
         await fs.copyFile(readable(handle.fd, from), to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-        await fs.utimes(to, atime, mtime);
-        if (options.hash) entry.sha256 = await sha256File(to);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        return void result.skipped.push(`${path} (exists)`);
       } finally {
         await handle.close();
       }
+      await fs.utimes(to, atime, mtime);
+      result.files.push({ path, ...(options.hash ? { sha256: await sha256File(to) } : {}) });
     });
   };
 
   await visit(rel);
   await Promise.all(pending);
+  if (failure) throw failure;
   // Directories last, deepest first: writing into a directory changes its mtime.
   for (const d of dirTimes.reverse()) await fs.utimes(d.path, d.atime, d.mtime).catch(() => undefined);
   return result;

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
  */
 export interface SeedCandidate {
   /** For the user: `workspace shop-main` or `cache (saved from shop-feat-x)`. */
-  label: string;
+  origin: string;
   kind: 'workspace' | 'cache';
   /** undefined when its key files could not be read (it can still be a nearest seed). */
   key: string | undefined;

@@ -23,13 +23,15 @@ const SEED_LIMITS = { maxFiles: 2_000_000, maxBytes: 32 * 1024 * 1024 * 1024 };
  * Only directories dual treats as regenerable (node_modules, .venv, target, ...) are seeded:
  * the copy comes from another branch, and must not carry that branch's private files.
  * Seeding never fails a create: a problem is one line, and setup installs as without a seed.
+ * Returns the directories seeded in the worktree (for a rollback).
  */
 export async function seedDirectories(
   ctx: Context,
   ws: { id: string; repo: string; worktree: string },
   config: WorkspaceConfig,
   image: string,
-): Promise<void> {
+): Promise<string[]> {
+  const seeded: string[] = [];
   const regenerable = [...DEFAULT_REGENERABLE, ...loadSettings(ctx.paths.config).destroy.regenerable];
   for (const [dir, keyFiles] of Object.entries(config.seed)) {
     const say = (what: string) => ctx.log(`dual: seed ${dir}: ${what}`);
@@ -54,13 +56,18 @@ export async function seedDirectories(
     }
     const started = performance.now();
     try {
+      if (!inVolume) seeded.push(dir);
       const skipped = await copySeed(ctx, ws, dir, choice.candidate, image, inVolume);
       const how = choice.exact ? 'same key files' : 'nearest: key files differ, setup brings it up to date';
-      say(`copied from ${choice.candidate.label} (${how}) in ${((performance.now() - started) / 1000).toFixed(1)} s${skipped.length > 0 ? `; left out ${skipped.slice(0, 3).join(', ')}` : ''}`);
+      if (dir.split('/').pop() === 'node_modules' && /\bnpm ci\b/.test(config.setup ?? '')) {
+        say('note: `npm ci` deletes node_modules before it installs, so the seed saves no time with it; `npm install` keeps it and installs only what differs');
+      }
+      say(`copied from ${choice.candidate.origin} (${how}) in ${((performance.now() - started) / 1000).toFixed(1)} s${skipped.length > 0 ? `; left out ${skipped.slice(0, 3).join(', ')}` : ''}`);
     } catch (error) {
       say(`not seeded: ${(error as Error).message.split('\n')[0]}; setup installs it`);
     }
   }
+  return seeded;
 }
 
 async function copySeed(ctx: Context, ws: { id: string; repo: string; worktree: string }, dir: string, source: SeedSource, image: string, inVolume: boolean): Promise<string[]> {

@@ -77,7 +77,7 @@ export async function seedSources(
     if (inVolume ? !volumes.some((v) => v.labels[LABEL.workspace] === id && !(LABEL.attached in v.labels)) : !isDirectory(join(worktree, dir))) continue;
     const key = keyOf(worktree, dir, c.image, keyFiles);
     sources.push({
-      label: `workspace ${id}`,
+      origin: `workspace ${id}`,
       kind: 'workspace',
       key: 'key' in key ? key.key : undefined,
       updatedAt: mtime(join(stateDir, SETUP_STATE_FILE)),
@@ -100,7 +100,7 @@ function cacheEntries(cacheDir: string, dir: string): SeedSource[] {
     .filter((key) => /^[0-9a-f]{64}$/.test(key) && isDirectory(join(cacheDir, key, dir)))
     .map((key) => {
       const meta = readMeta(join(cacheDir, key, 'meta.json'));
-      return { label: `dual's cache (saved from ${meta.from})`, kind: 'cache' as const, key, updatedAt: meta.savedAt, root: join(cacheDir, key) };
+      return { origin: `dual's cache (saved from ${meta.from})`, kind: 'cache' as const, key, updatedAt: meta.savedAt, root: join(cacheDir, key) };
     });
 }
 
