@@ -3,6 +3,7 @@ import type { CreateTiming } from './create-bench.js';
 import type { Timing } from './exec-bench.js';
 import type { FrameworkTiming } from './framework-bench.js';
 import type { PageLoadRow } from './page-load.js';
+import type { SeedTiming } from './seed-bench.js';
 import { fmt, ratio } from './stats.js';
 
 export type PathName = 'direct' | 'dual' | 'nginx' | 'caddy';
@@ -20,6 +21,7 @@ export interface Report {
   exec: Timing[];
   create: CreateTiming;
   frameworks: FrameworkTiming[];
+  seeds: SeedTiming[];
   proxy: ProxyRow[];
   pageLoad: PageLoadRow[];
   pageModules: number;
@@ -49,6 +51,7 @@ export function renderMarkdown(r: Report): string {
         `| \`.dual.json\` env changed, \`dual restart\` to first 200 through the proxy, ${name} (n=${f.restart.length}) | ${fmt(f.restartP50)} | – | – |`,
       ];
     }),
+    ...seedRows(r.seeds),
     '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
@@ -75,6 +78,18 @@ export function renderMarkdown(r: Report): string {
   }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue 11: a new branch with and without a seeded node_modules (same setup `npm install`, warm npm cache). */
+export function seedRows(seeds: SeedTiming[]): string[] {
+  return seeds.flatMap((s) => {
+    const name = s.app === 'vite' ? 'Vite 8 app' : 'Next.js 16 app';
+    const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+    return [
+      `| \`dual create\` to first 200, ${name}, setup \`npm install\`, **unseeded** (n=${s.unseeded.length}: ${all(s.unseeded)}) | ${fmt(s.unseededP50)} | – | – |`,
+      `| \`dual create\` to first 200, ${name}, setup \`npm install\`, **seeded** node_modules (n=${s.seeded.length}: ${all(s.seeded)}) | ${fmt(s.seededP50)} | – | seeded / unseeded ${ratio(s.seededP50, s.unseededP50)} |`,
+    ];
+  });
 }
 
 const START = '<!-- bench:start -->';

@@ -9,6 +9,7 @@ import { benchCreate } from './create-bench.js';
 import { startDualProxy, type RunningProxy } from './dual-proxy.js';
 import { benchExec } from './exec-bench.js';
 import { benchFramework, type FrameworkTiming } from './framework-bench.js';
+import { benchSeed, seedRepoName, type SeedTiming } from './seed-bench.js';
 import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
     await nginx?.stop();
     await caddy?.stop();
     let removed = 0;
-    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`]) removed += await removeLabelled(repo);
+    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`, seedRepoName(env, VITE_APP), seedRepoName(env, NEXT_APP)]) {
+      removed += await removeLabelled(repo);
+    }
     log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}[-vite|-next]`);
     if (!process.env.BENCH_TMP) rmSync(env.root, { recursive: true, force: true });
   };
@@ -134,10 +137,12 @@ async function main(): Promise<void> {
 
     // Real apps last: their dev servers would otherwise share the cores with wrk.
     const frameworks: FrameworkTiming[] = [];
+    const seeds: SeedTiming[] = [];
     if (targets.some((t) => t.name === 'dual')) {
       try {
         await requireRegistry();
         for (const app of [VITE_APP, NEXT_APP]) frameworks.push(await benchFramework(env, app, port, log));
+        for (const app of [VITE_APP, NEXT_APP]) seeds.push(await benchSeed(env, app, port, log));
       } catch (error) {
         log(`bench: real apps: ${(error as Error).message}`);
         notes.push(`Real Vite/Next.js apps not measured: ${(error as Error).message.split('\n')[0]}`);
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
       exec,
       create,
       frameworks,
+      seeds,
       proxy: proxyRows,
       pageLoad,
       pageModules: PAGE_MODULES,
