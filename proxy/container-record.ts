@@ -1,6 +1,7 @@
 import { LABEL, parsePortsLabel } from '../src/model/labels.js';
 import { containerHasSetup } from '../src/model/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
+import { idleMinutes } from '../src/model/sleep-state.js';
 
 /**
  * What the proxy knows about one labelled container, read from `docker inspect`. Docker is
@@ -27,6 +28,8 @@ export interface ContainerRecord {
   bridgeIp: string;
   /** container port -> 127.0.0.1 host port it is published on (empty when stopped). */
   published: Record<number, number>;
+  /** `.dual.json` `idle.stopAfterMinutes` (label `dual.idle-minutes`): the idle sweep puts it to sleep after that long unused. */
+  idleMinutes?: number;
 }
 
 /** The slice of the Engine API's inspect answer that the proxy reads. */
@@ -34,6 +37,8 @@ export interface InspectAnswer {
   Id: string;
   Name: string;
   State?: { Status?: string; Running?: boolean };
+  /** Exec sessions running in the container (the engine drops finished ones): activity for the idle sweep. */
+  ExecIDs?: string[] | null;
   Config?: { Labels?: Record<string, string> | null };
   NetworkSettings?: {
     IPAddress?: string;
@@ -68,6 +73,7 @@ export function recordFromInspect(answer: InspectAnswer): ContainerRecord | unde
       firstNetworkIp(settings.Networks) ||
       '',
     published: publishedPorts(settings.Ports),
+    idleMinutes: idleMinutes(labels),
   };
 }
 

@@ -13,7 +13,9 @@ import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamChoice } from './upstream-choice.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { trackedUrlScheme } from './url-scheme.js';
 import type { UpstreamSetting } from './upstream-mode.js';
+import { createIdleSleep, type IdleSleep } from './wake/idle-sleep.js';
 
 export interface ProxyOptions {
   home: string;
@@ -33,12 +35,16 @@ export interface ProxyOptions {
   upstreamHeadersTimeoutMs?: number;
   /** Follow config.json changes (default true). */
   watchConfig?: boolean;
+  /** One "minute" of `idle.stopAfterMinutes` (default: DUAL_IDLE_MINUTE_MS or 60,000 ms). */
+  idleMinuteMs?: number;
   /** Called whenever the listening ports or listener problems change (the daemon records them in its state file). */
   onPortsChanged?: (ports: number[]) => void;
 }
 
 export interface RunningProxy {
   readonly table: RouteTable;
+  /** Idle sleep: its sweep (tests run one pass directly). */
+  readonly idle: IdleSleep;
   readonly sync: RouteSync;
   ports(): number[];
   /** Listeners that could not open, e.g. `127.0.0.1:3000 is in use by process 42 (vite)`. */
@@ -68,20 +74,25 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const table = new RouteTable(upstream.mode());
   const pools = new UpstreamPools(options.upstreamHeadersTimeoutMs);
   let sync: RouteSync | undefined;
+  const urlScheme = trackedUrlScheme(paths.home);
   const dashboard = createDashboard({
     home: paths.home,
     stateDir: paths.state,
     table,
     engineConnected: () => sync?.connected ?? false,
     log,
-    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces(), scheme: urlScheme() }, true),
+    urlScheme,
   });
+  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, log, minuteMs: options.idleMinuteMs });
   const deps = {
+    wake: idle.wake,
     dashboard,
     table,
     pools,
     domains: () => settings.domains(),
     https443: () => settings.https443(),
+    urlScheme,
     log,
     logRequests: options.logRequests ?? false,
   };
@@ -103,6 +114,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstreamChanged = () => pools.retain(table.liveOrigins());
   sync = new RouteSync(discovery, table, {
     changed: () => {
+      idle.routesChanged();
       upstreamChanged();
       dashboard.routesChanged();
       void ports.reconcile();
@@ -120,6 +132,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   const stop = async () => {
     sync.stop();
+    idle.close();
     dashboard.close();
     await ports.close();
     await pools.closeAll();
@@ -145,6 +158,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   return {
     table,
+    idle,
     sync,
     ports: () => ports.ports(),
     problems: () => ports.problems(),

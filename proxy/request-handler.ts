@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { forwardHttp, type ForwardFailure } from './forward-http.js';
-import { forwardUpgrade } from './forward-upgrade.js';
+import { forwardUpgrade, type UpgradeFailure } from './forward-upgrade.js';
 import { isServerWideOptions, normalizeRequestTarget } from './request-target.js';
 import { classifyHost } from './host.js';
 import { endAndClose } from './socket-close.js';
@@ -9,6 +9,7 @@ import type { ProxyLog } from './log.js';
 import { renderPage, wantsJson, type Page, type RenderedPage } from './pages.js';
 import type { RouteTable, Upstream, WorkspaceView } from './route-table.js';
 import type { UpstreamPools } from './upstream-pools.js';
+import { gate, type WakeDeps } from './wake/wake-gate.js';
 
 export interface HandlerDeps {
   table: RouteTable;
@@ -20,11 +21,21 @@ export interface HandlerDeps {
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
+  /** Scheme of the workspace links on pages: `https` once the CA is trusted (url-scheme.ts). */
+  urlScheme?(): 'http' | 'https';
   /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
   dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
+  /** Idle sleep: requests count as use, and a request to a sleeping workspace wakes it (proxy/wake/). */
+  wake?: WakeDeps;
 }
 
 type Decision = { kind: 'page'; page: Page } | { kind: 'forward'; workspace: WorkspaceView; upstream: Upstream };
+
+/** The workspace a request is for, when it is one the proxy routes (served, or stopped). */
+function workspaceOf(decision: Decision): WorkspaceView | undefined {
+  if (decision.kind === 'forward') return decision.workspace;
+  return decision.page.kind === 'stopped' ? decision.page.workspace : undefined;
+}
 
 /**
  * The request path as a pipeline of small passes: Host check -> dashboard -> route lookup
@@ -61,7 +72,7 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
 
 export function createRequestHandler(deps: HandlerDeps) {
   const render = (page: Page, port: number, accept: string | undefined): RenderedPage =>
-    renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+    renderPage(page, { port, workspaces: deps.table.workspaces(), scheme: deps.urlScheme?.() }, wantsJson(accept));
 
   const sendPage = (res: ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.destroyed) return;
@@ -105,6 +116,26 @@ export function createRequestHandler(deps: HandlerDeps) {
         deps.dashboard.handle(req, res);
         return;
       }
+      const view = deps.wake ? workspaceOf(decision) : undefined;
+      if (deps.wake && view) {
+        res.once('close', deps.wake.tracker.begin(view.id));
+        const verdict = gate(deps.wake, view, req.headers, req.method);
+        if (verdict.kind === 'page') return answerWith(req, res, { kind: 'page', page: verdict.page }, port);
+        if (verdict.kind === 'hold') {
+          // Held until the workspace serves (or the bound): then routed afresh, as if it had just arrived.
+          void verdict.done.then((page) => answerWith(req, res, page ? { kind: 'page', page } : decide(deps, req.headers.host, port), port));
+          return;
+        }
+      }
+      answerWith(req, res, decision, port);
+    } catch (error) {
+      internalError(res, error);
+    }
+  }
+
+  function answerWith(req: IncomingMessage, res: ServerResponse, decision: Decision, port: number): void {
+    if (res.destroyed) return;
+    try {
       if (decision.kind === 'page') {
         // A request body nobody reads must still be drained, or the keep-alive connection stalls.
         req.resume();
@@ -130,14 +161,18 @@ export function createRequestHandler(deps: HandlerDeps) {
         },
       });
     } catch (error) {
-      // A bug, not a user error: log it, answer 500 if we still can, keep serving.
-      deps.log.error('request handler failed', { error: String(error), stack: (error as Error).stack });
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('dual proxy: internal error; see the proxy log\n');
-      } else {
-        res.destroy();
-      }
+      internalError(res, error);
+    }
+  }
+
+  function internalError(res: ServerResponse, error: unknown): void {
+    // A bug, not a user error: log it, answer 500 if we still can, keep serving.
+    deps.log.error('request handler failed', { error: String(error), stack: (error as Error).stack });
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('dual proxy: internal error; see the proxy log\n');
+    } else {
+      res.destroy();
     }
   }
 
@@ -147,6 +182,16 @@ export function createRequestHandler(deps: HandlerDeps) {
     try {
       normalizeRequestTarget(req);
       const decision = decide(deps, req.headers.host, port);
+      const view = deps.wake ? workspaceOf(decision) : undefined;
+      if (deps.wake && view) {
+        socket.once('close', deps.wake.tracker.begin(view.id));
+        const verdict = gate(deps.wake, view, req.headers, req.method);
+        // An upgrade is never held: the wake has begun, and the client (an HMR socket) reconnects.
+        if (verdict.kind !== 'pass') {
+          writeRawPage(socket, render(verdict.kind === 'page' ? verdict.page : { kind: 'waking', workspace: view }, port, req.headers.accept));
+          return;
+        }
+      }
       if (decision.kind === 'page') {
         writeRawPage(socket, render(decision.page, port, req.headers.accept));
         return;
@@ -158,13 +203,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         rewriteHost: workspace.main.hostRewrite,
         domains: deps.domains(),
         onFailure: (failure) => {
-          const page: Page =
-            failure.kind === 'not-http'
-              ? { kind: 'upgrade-refused', workspace, answer: failure.answer }
-              : failure.error.code === 'ECONNREFUSED'
-                ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
-                : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
-          if (failure.kind === 'not-http') deps.log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
+          const page = upgradeFailurePage(failure, workspace, port, deps.log);
           writeRawPage(socket, render(page, port, req.headers.accept));
         },
       });
@@ -175,6 +214,17 @@ export function createRequestHandler(deps: HandlerDeps) {
   }
 
   return { onRequest, onUpgrade };
+}
+
+/** One page per upgrade failure, over HTTP/1.1 and over h2 (tls/h2-connect-handler.ts) alike. */
+export function upgradeFailurePage(failure: UpgradeFailure, workspace: WorkspaceView, port: number, log: ProxyLog): Page {
+  if (failure.kind === 'not-http') {
+    log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
+    return { kind: 'upgrade-refused', workspace, answer: failure.answer };
+  }
+  return failure.error.code === 'ECONNREFUSED'
+    ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
+    : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };

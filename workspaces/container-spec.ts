@@ -43,6 +43,7 @@ export function workspaceLabels(identity: WorkspaceIdentity, config: WorkspaceCo
   labels[LABEL.config] = configLabel(config);
   labels[LABEL.entry] = ENTRY_PROTOCOL;
   if (config.hostHeader === 'localhost') labels[LABEL.hostRewrite] = 'localhost';
+  if (config.idle) labels[LABEL.idle] = String(config.idle.stopAfterMinutes);
   return labels;
 }
 

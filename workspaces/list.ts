@@ -11,6 +11,7 @@ import { probePorts } from './port-probe.js';
 import { setupState } from './setup.js';
 import { isWorkspaceContainer, workspaceFromLabels, workspaceUrl, type Workspace } from '../src/model/workspace.js';
 import { containerHasSetup, describeState, setupSummary } from './workspace-state.js';
+import { isSleeping } from '../src/model/sleep-state.js';
 
 /**
  * Every workspace: one per labelled container, plus worktrees dual made whose container has
@@ -24,7 +25,7 @@ export async function listWorkspaces(ctx: Context, options: { probe?: boolean } 
     containers
       .filter((c) => isWorkspaceContainer(c.labels))
       .map(async (c) => {
-        const ws = workspaceFromLabels(c.labels, c);
+        const ws = asleep(ctx, workspaceFromLabels(c.labels, c));
         if (!existsSync(ws.worktree)) return { ...ws, state: 'worktree missing', running: false };
         return options.probe ? withServingState(ctx, ws, c, scheme) : ws;
       }),
@@ -69,17 +70,22 @@ async function withServingState(ctx: Context, ws: Workspace, container: Containe
     : ws.ports.map((port) => ({ port, listening: false }));
   return {
     ...ws,
-    state: describeState({ container: container.state, hasSetup, setup, ports: probe ? ports : undefined }),
+    state: describeState({ container: container.state, hasSetup, setup, ports: probe ? ports : undefined, sleeping: ws.state === 'sleeping' }),
     setup: setupSummary(hasSetup, setup),
     endpoints: ports.map((p) => ({ port: p.port, url: workspaceUrl(ws.id, p.port, scheme), listening: p.listening })),
   };
+}
+
+/** Stopped by idle sleep (a request or `dual exec` wakes it), told apart from stopped by the user. */
+function asleep(ctx: Context, ws: Workspace): Workspace {
+  return !ws.running && ws.containerId && isSleeping(ctx.paths.state, ws.containerId) ? { ...ws, state: 'sleeping' } : ws;
 }
 
 /** A workspace by id, including ones whose container is missing. */
 export async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
   const container = await ctx.docker.inspectContainer(containerName(id));
   if (container && isWorkspaceContainer(container.labels) && container.labels[LABEL.workspace] === id && container.labels[LABEL.home] === ctx.paths.home) {
-    const ws = workspaceFromLabels(container.labels, container);
+    const ws = asleep(ctx, workspaceFromLabels(container.labels, container));
     return existsSync(ws.worktree) ? ws : { ...ws, state: 'worktree missing', running: false };
   }
   const orphan = (await listWorkspaces(ctx)).find((w) => w.id === id);

@@ -79,7 +79,7 @@ function stateIds(ctx: Context, kind: 'git' | 'workspaces'): string[] {
 
 function staleMarkers(ctx: Context, liveContainerIds: Set<string>): string[] {
   const stale: string[] = [];
-  for (const kind of ['setup-done', 'attached-stopped']) {
+  for (const kind of ['setup-done', 'attached-stopped', 'sleeping']) {
     const dir = join(ctx.paths.state, kind);
     let entries: string[];
     try {

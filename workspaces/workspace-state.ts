@@ -13,10 +13,12 @@ export interface StateFacts {
   setup: SetupState;
   /** Per declared port; undefined when not probed. */
   ports?: Array<{ port: number; listening: boolean }>;
+  /** Stopped by idle sleep (state/sleeping marker): woken by a request, unlike a user's stop. */
+  sleeping?: boolean;
 }
 
 export function describeState(facts: StateFacts): string {
-  if (facts.container !== 'running') return facts.container;
+  if (facts.container !== 'running') return facts.sleeping ? 'sleeping' : facts.container;
   if (facts.hasSetup) {
     if (facts.setup.kind === 'failed') return `setup failed (exit ${facts.setup.exitCode})`;
     if (facts.setup.kind === 'running' || facts.setup.kind === 'pending') return 'setting up';

@@ -101,7 +101,8 @@ export class ActionRunner {
   }
 }
 
-function runChild(args: string[], home: string): Promise<{ code: number | null; stderr: string }> {
+/** Runs `node <args>` with this DUAL_HOME: the CLI's exit code and the tail of its stderr (also used to wake and put to sleep). */
+export function runChild(args: string[], home: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
       env: { ...process.env, DUAL_HOME: home },

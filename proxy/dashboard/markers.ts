@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSetupState } from '../../src/model/setup-state.js';
+import { isSleeping } from '../../src/model/sleep-state.js';
 
 /**
  * Workspace facts the workspace manager records as marker files under `$DUAL_HOME/state`
@@ -19,5 +19,5 @@ export function readMarkers(stateDir: string, containerId: string, workspaceId: 
   const setup = readSetupState(join(stateDir, 'workspaces', workspaceId));
   const setupFailed: MarkerFacts['setupFailed'] = setup.kind === 'failed' ? { exitCode: setup.exitCode } : undefined;
   const setupUnfinished = setup.kind === 'running' || setup.kind === 'pending';
-  return { setupFailed, setupUnfinished, sleeping: existsSync(join(stateDir, 'sleeping', containerId)) };
+  return { setupFailed, setupUnfinished, sleeping: isSleeping(stateDir, containerId) };
 }

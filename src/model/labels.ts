@@ -30,6 +30,8 @@ export const LABEL = {
    * start; workspaces/entry.ts); its value is the script's protocol version.
    */
   entry: 'dual.entry',
+  /** `.dual.json` `idle.stopAfterMinutes`: the proxy puts the workspace to sleep after that long unused. */
+  idle: 'dual.idle-minutes',
 } as const;
 
 /**

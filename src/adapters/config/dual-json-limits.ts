@@ -30,6 +30,8 @@ export const LIMITS = {
   seedKeys: 8,
   /** Ports below this are never opened by the proxy because a branch asked (see SPEC.md). */
   firstUnprivilegedPort: 1024,
+  /** `idle.stopAfterMinutes`: a week. */
+  idleMinutes: 7 * 24 * 60,
 } as const;
 
 const kib = (n: number) => `${Math.round(n / 1024)} KiB`;

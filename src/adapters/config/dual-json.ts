@@ -76,6 +76,17 @@ export const dualJsonSchema = z
       .record(repoPath, boundedList(repoPath, LIMITS.seedKeys, 'key files').min(1, 'expected at least one key file, e.g. ["package-lock.json"]'))
       .refine((seed) => Object.keys(seed).length <= LIMITS.seedDirs, { message: `expected at most ${LIMITS.seedDirs} seeded directories` })
       .default({}),
+    /** Stop the workspace (and its attached containers) after this long without a request or exec; a request wakes it. */
+    idle: z
+      .object({
+        stopAfterMinutes: z
+          .number()
+          .int('expected whole minutes')
+          .min(1, 'expected at least 1 minute')
+          .max(LIMITS.idleMinutes, `expected at most ${LIMITS.idleMinutes} minutes (a week)`),
+      })
+      .strict()
+      .optional(),
     attached: z
       .record(
         z.string().refine((n) => validateAttachedName(n) === undefined, { message: 'expected a name of lowercase letters, digits and dashes' }),

@@ -2,6 +2,8 @@ import Docker from 'dockerode';
 import { DualError, engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress } from './connection.js';
 import type { LogsOptions, PullProgress } from './engine.js';
+import { pullFailure } from './pull-failure.js';
+import { registryAuth } from './registry-auth.js';
 
 /**
  * The streaming Engine API calls, over dockerode: pull progress, following logs, stats. The
@@ -31,18 +33,24 @@ export class DockerodeStreams {
 
   async pullImage(image: string, onProgress: PullProgress): Promise<void> {
     try {
-      const stream = await this.call(() => this.docker.pull(image));
+      const auth = registryAuth(image);
+      const stream = await this.call(() => this.docker.pull(image, auth ? { authconfig: auth } : {}));
       await new Promise<void>((resolve, reject) => {
+        // A failure after the stream began (a layer or the config cut off, a digest mismatch) is
+        // a progress event with `error`, not a stream error: followProgress alone would resolve.
+        let failure: string | undefined;
         this.docker.modem.followProgress(
           stream,
-          (error: Error | null) => (error ? reject(error) : resolve()),
-          onProgress,
+          (error: Error | null) => (error ? reject(error) : failure ? reject(new Error(failure)) : resolve()),
+          (event: Parameters<PullProgress>[0] & { error?: string }) => {
+            if (event.error) failure ??= event.error;
+            else onProgress(event);
+          },
         );
       });
     } catch (error) {
       if (error instanceof DualError) throw error;
-      const reason = firstLine((error as Error).message.replace(/^\(HTTP code \d+\) [a-z ]+ - /, ''));
-      throw new DualError(`cannot pull image ${image}: ${reason}; check the name, your network, or build it locally`);
+      throw pullFailure(image, (error as Error).message);
     }
   }
 
@@ -106,8 +114,4 @@ function demuxBuffer(buffer: Buffer, stdout: NodeJS.WritableStream, stderr: Node
     (kind === 2 ? stderr : stdout).write(payload);
     offset += 8 + size;
   }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
 }

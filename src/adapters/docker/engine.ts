@@ -79,7 +79,8 @@ export interface NetworkDetails {
   options: Record<string, string>;
 }
 
-export type PullProgress = (event: { status?: string; id?: string; progress?: string }) => void;
+/** One event of the engine's pull stream: per layer (`id`) a status, and for Downloading/Extracting the bytes so far. */
+export type PullProgress = (event: { status?: string; id?: string; progress?: string; progressDetail?: { current?: number; total?: number } }) => void;
 
 /** What the engine says about itself (GET /version). */
 export interface EngineFacts {

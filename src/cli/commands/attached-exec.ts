@@ -3,6 +3,8 @@ import { DualError } from '../../model/errors.js';
 import { homeFilters, LABEL } from '../../model/labels.js';
 import { dualHome } from '../../adapters/config/home.js';
 import { parseExecArgs } from './exec-args.js';
+import { recordExecActivity } from './exec-wake.js';
+import { join } from 'node:path';
 import { EXEC_OWN_ERROR, reportExecFailure } from './exec-failure.js';
 import { runExec } from '../../../workspaces/exec/exec-session.js';
 
@@ -39,6 +41,8 @@ export async function attachedExec(argv: string[]): Promise<number> {
     if (match.State !== 'running') {
       throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``, EXEC_OWN_ERROR);
     }
+    // Attached activity keeps the workspace awake too (see the proxy's idle sweep).
+    const activityDone = recordExecActivity(join(dualHome(), 'state'), workspace);
     return await runExec(
       client,
       {
@@ -51,7 +55,7 @@ export async function attachedExec(argv: string[]): Promise<number> {
         tty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
       },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    );
+    ).finally(activityDone);
   } catch (error) {
     return reportExecFailure(error);
   } finally {

@@ -1,4 +1,4 @@
-import { relative, resolve, posix } from 'node:path';
+import { join, relative, resolve, posix } from 'node:path';
 import { existsSync, realpathSync } from 'node:fs';
 import { dualHome } from '../../adapters/config/home.js';
 import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
@@ -7,6 +7,7 @@ import { resolveWorkspace } from '../../../workspaces/resolve.js';
 import { runExec } from '../../../workspaces/exec/exec-session.js';
 import { EXEC_USAGE, parseExecArgs } from './exec-args.js';
 import { reportExecFailure } from './exec-failure.js';
+import { recordExecActivity, wakeIfSleeping } from './exec-wake.js';
 
 
 export async function execCommand(argv: string[]): Promise<number> {
@@ -18,10 +19,14 @@ export async function execCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const cwd = process.cwd();
-    const workspace = await resolveWorkspace(client, args.workspace, cwd, dualHome());
+    const home = dualHome();
+    const stateDir = join(home, 'state');
+    let workspace = await resolveWorkspace(client, args.workspace, cwd, home);
     if (!existsSync(workspace.worktree)) {
       throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
     }
+    const activityDone = recordExecActivity(stateDir, workspace.id);
+    if (await wakeIfSleeping(stateDir, workspace)) workspace = await resolveWorkspace(client, workspace.id, cwd, home);
     if (!workspace.running) {
       throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
     }
@@ -36,7 +41,7 @@ export async function execCommand(argv: string[]): Promise<number> {
         tty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
       },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
-    );
+    ).finally(activityDone);
   } catch (error) {
     return reportExecFailure(error);
   } finally {

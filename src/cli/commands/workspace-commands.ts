@@ -93,6 +93,15 @@ export function registerWorkspaceCommands(program: Command): void {
     });
 
   program
+    .command('sleep <workspace>')
+    .description('stop a workspace (and its attached containers) until a request to its URL or a `dual exec` wakes it')
+    .action(async (id: string) => {
+      const { sleepWorkspace } = await import('../../../workspaces/lifecycle.js');
+      const ws = await sleepWorkspace(await realContext(), id);
+      process.stdout.write(`${ws.id}\t${ws.state}\n`);
+    });
+
+  program
     .command('logs <workspace>')
     .description("the container's main process output")
     .option('-f, --follow', 'keep streaming')
