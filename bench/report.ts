@@ -21,7 +21,6 @@ export interface Report {
   exec: Timing[];
   create: CreateTiming;
   frameworks: FrameworkTiming[];
-  seeds: SeedTiming[];
   proxy: ProxyRow[];
   pageLoad: PageLoadRow[];
   pageModules: number;
@@ -51,7 +50,6 @@ export function renderMarkdown(r: Report): string {
         `| \`.dual.json\` env changed, \`dual restart\` to first 200 through the proxy, ${name} (n=${f.restart.length}) | ${fmt(f.restartP50)} | – | – |`,
       ];
     }),
-    ...seedRows(r.seeds),
     '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
@@ -80,23 +78,42 @@ export function renderMarkdown(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Issue 11: a new branch with and without a seeded node_modules (same setup `npm install`, warm npm cache). */
-export function seedRows(seeds: SeedTiming[]): string[] {
+/**
+ * Issue 11: a new branch with and without a seeded node_modules (same setup `npm install`,
+ * warm npm cache). Its own section of BENCHMARKS.md (`seed`), so `BENCH_ONLY=seed` records it.
+ */
+export function renderSeedMarkdown(date: string, environment: string, seeds: SeedTiming[]): string {
+  const lines = [
+    `## ${date}: seeded dependencies`,
+    '',
+    `Machine: 2 cores, noisy shared machine: ratios, not absolute truths. ${environment}`,
+    '',
+    'Command: `BENCH_ONLY=seed npm run bench` (or the full `npm run bench`). Wall time from spawning `dual create` to the first 200 through `dual proxy`; same `.dual.json` for both rows (`setup: npm install --no-audit --no-fund`, `seed: {node_modules: [package-lock.json]}`), warm npm cache; unseeded runs have no other workspace and an empty seed cache.',
+    '',
+    '| measure | p50 ms | samples ms | seeded / unseeded |',
+    '|---|---|---|---|',
+    ...seedRows(seeds),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function seedRows(seeds: SeedTiming[]): string[] {
   return seeds.flatMap((s) => {
     const name = s.app === 'vite' ? 'Vite 8 app' : 'Next.js 16 app';
     const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
     return [
-      `| \`dual create\` to first 200, ${name}, setup \`npm install\`, **unseeded** (n=${s.unseeded.length}: ${all(s.unseeded)}) | ${fmt(s.unseededP50)} | – | – |`,
-      `| \`dual create\` to first 200, ${name}, setup \`npm install\`, **seeded** node_modules (n=${s.seeded.length}: ${all(s.seeded)}) | ${fmt(s.seededP50)} | – | seeded / unseeded ${ratio(s.seededP50, s.unseededP50)} |`,
+      `| ${name}, **unseeded** (n=${s.unseeded.length}) | ${fmt(s.unseededP50)} | ${all(s.unseeded)} | – |`,
+      `| ${name}, **seeded** node_modules (n=${s.seeded.length}) | ${fmt(s.seededP50)} | ${all(s.seeded)} | ${ratio(s.seededP50, s.unseededP50)} |`,
     ];
   });
 }
 
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
 
 /** Replaces the recorded section of BENCHMARKS.md (prose around it stays), or creates the file. */
-export function recordInFile(file: string, markdown: string): void {
+/** `name` keeps separate sections apart (`bench`, `fifty`): each run replaces only its own. */
+export function recordInFile(file: string, markdown: string, name = 'bench'): void {
+  const START = `<!-- ${name}:start -->`;
+  const END = `<!-- ${name}:end -->`;
   const section = `${START}\n${markdown}${END}`;
   if (!existsSync(file)) {
     writeFileSync(file, `# Benchmarks\n\nRecorded by \`npm run bench\` (scripts/bench.sh, bench/); each run replaces the section below.\n\n${section}\n`);

@@ -17,7 +17,7 @@ import { startNginx, type RunningNginx } from './nginx.js';
 import { benchPageLoad, type PageLoadRow } from './page-load.js';
 import { tlsPaths } from '../src/adapters/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
-import { recordInFile, renderMarkdown } from './report.js';
+import { recordInFile, renderMarkdown, renderSeedMarkdown } from './report.js';
 import { findTool, freePort } from './tools.js';
 import { NEXT_APP, requireRegistry, VITE_APP } from '../test/real/real-app.js';
 
@@ -165,19 +165,26 @@ async function main(): Promise<void> {
       }
     }
 
+    const date = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ');
+    const environment = `${versions(env.docker, nginxBin, caddyBin)} Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
     const markdown = renderMarkdown({
-      date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
-      environment: `${versions(env.docker, nginxBin, caddyBin)} Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`,
+      date,
+      environment,
       exec,
       create,
       frameworks,
-      seeds,
       proxy: proxyRows,
       pageLoad,
       pageModules: PAGE_MODULES,
       notes,
     });
     process.stdout.write(`\n${markdown}`);
+    if (seeds.length > 0) {
+      const seedMarkdown = renderSeedMarkdown(date, environment, seeds);
+      process.stdout.write(`\n${seedMarkdown}`);
+      recordInFile(join(env.checkout, 'BENCHMARKS.md'), seedMarkdown, 'seed');
+      log('bench: seeded-dependency rows recorded in BENCHMARKS.md');
+    }
     if (PARTIAL) {
       log(`bench: partial run (BENCH_ONLY=${[...SECTIONS].join(',')}): BENCHMARKS.md left as it is`);
     } else {

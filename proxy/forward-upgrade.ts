@@ -1,7 +1,7 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { upstreamRequestHeaders } from './forward-headers.js';
+import { headersForUpstream } from './forward-headers.js';
 import type { Upstream } from './route-table.js';
 
 export type UpgradeFailure =
@@ -26,15 +26,7 @@ export function forwardUpgrade(
   head: Buffer,
   options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: UpgradeFailure) => void },
 ): void {
-  const headers = upstreamRequestHeaders(req.rawHeaders, {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    domains: options.domains,
-    upgrade: true,
-    proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
-  });
+  const headers = headersForUpstream(req.rawHeaders, req, options, { upgrade: true, proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http' });
   const upstreamReq = openUpgradeRequest({ upstream: options.upstream, method: req.method ?? 'GET', path: req.url ?? '/', headers }, options.onFailure, () => client.destroy());
   client.once('close', () => upstreamReq.destroy());
 

@@ -197,16 +197,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         return;
       }
       const { workspace, upstream } = decision;
-      forwardUpgrade(req, socket, head, {
-        upstream,
-        port,
-        rewriteHost: workspace.main.hostRewrite,
-        domains: deps.domains(),
-        onFailure: (failure) => {
-          const page = upgradeFailurePage(failure, workspace, port, deps.log);
-          writeRawPage(socket, render(page, port, req.headers.accept));
-        },
-      });
+      forwardUpgrade(req, socket, head, upgradeRoute(deps, workspace, upstream, port, (page) => writeRawPage(socket, render(page, port, req.headers.accept))));
     } catch (error) {
       deps.log.error('upgrade handler failed', { error: String(error) });
       socket.destroy();
@@ -216,7 +207,18 @@ export function createRequestHandler(deps: HandlerDeps) {
   return { onRequest, onUpgrade };
 }
 
-/** One page per upgrade failure, over HTTP/1.1 and over h2 (tls/h2-connect-handler.ts) alike. */
+/** Where a WebSocket upgrade goes, over HTTP/1.1 and over h2 (tls/h2-connect-handler.ts) alike; a failure becomes a page for `answer`. */
+export function upgradeRoute(deps: HandlerDeps, workspace: WorkspaceView, upstream: Upstream, port: number, answer: (page: Page) => void) {
+  return {
+    upstream,
+    port,
+    rewriteHost: workspace.main.hostRewrite,
+    domains: deps.domains(),
+    onFailure: (failure: UpgradeFailure) => answer(upgradeFailurePage(failure, workspace, port, deps.log)),
+  };
+}
+
+/** One page per upgrade failure. */
 export function upgradeFailurePage(failure: UpgradeFailure, workspace: WorkspaceView, port: number, log: ProxyLog): Page {
   if (failure.kind === 'not-http') {
     log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });

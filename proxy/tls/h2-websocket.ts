@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { constants, type Http2ServerRequest, type OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
-import { upstreamRequestHeaders } from '../forward-headers.js';
+import { headersForUpstream } from '../forward-headers.js';
 import { openUpgradeRequest, type UpgradeFailure } from '../forward-upgrade.js';
 import type { Upstream } from '../route-table.js';
 
@@ -24,15 +24,8 @@ export function forwardH2WebSocket(
 ): void {
   const stream = req.stream;
   const protocol = String(req.headers[':protocol'] ?? 'websocket');
-  const headers = upstreamRequestHeaders([...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')], {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    domains: options.domains,
-    upgrade: true,
-    proto: 'https',
-  });
+  const rawHeaders = [...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')];
+  const headers = headersForUpstream(rawHeaders, req, options, { upgrade: true, proto: 'https' });
   const upstreamReq = openUpgradeRequest({ upstream: options.upstream, method: 'GET', path: req.url, headers }, options.onFailure, () =>
     stream.close(constants.NGHTTP2_CANCEL),
   );
