@@ -150,7 +150,7 @@ export async function createAttached(ctx: Context, target: AttachTarget, request
       image: request.image,
       state: details?.state ?? 'running',
       containerId,
-      containerName: spec.name,
+      containerName: attachedContainerName(target.id, request.name),
     };
   } catch (error) {
     await rollback.run(ctx.log);

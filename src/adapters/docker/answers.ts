@@ -55,6 +55,7 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
     Labels: spec.labels,
     ExposedPorts: exposed,
     OpenStdin: spec.openStdin ?? false,
+    NetworkDisabled: spec.networkDisabled,
     StopTimeout: spec.stopTimeoutSeconds,
     HostConfig: {
       Init: spec.init,
@@ -62,7 +63,7 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
       // source is an error instead of an empty directory Docker would create as root.
       Mounts: [
         ...spec.binds.map((b) => ({ Type: 'bind', Source: b.source, Target: b.target, ReadOnly: b.readOnly ?? false })),
-        ...spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target })),
+        ...spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target, ReadOnly: v.readOnly ?? false })),
       ],
       PortBindings: bindings,
       NetworkMode: spec.networkMode,

@@ -113,7 +113,8 @@ export class ApiEngine implements DockerEngine {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    const created = await this.api.request<{ Id: string }>('POST', `/containers/create?name=${encodeURIComponent(spec.name)}`, createBody(spec));
+    const query = spec.name === undefined ? '' : `?name=${encodeURIComponent(spec.name)}`;
+    const created = await this.api.request<{ Id: string }>('POST', `/containers/create${query}`, createBody(spec));
     return created.Id;
   }
 
@@ -139,6 +140,11 @@ export class ApiEngine implements DockerEngine {
 
   async restartContainer(id: string, timeoutSeconds: number): Promise<void> {
     await this.api.request('POST', `/containers/${encodeURIComponent(id)}/restart?t=${timeoutSeconds}`);
+  }
+
+  async waitContainer(id: string): Promise<number> {
+    const waited = await this.api.request<{ StatusCode: number }>('POST', `/containers/${encodeURIComponent(id)}/wait`);
+    return waited.StatusCode;
   }
 
   async removeContainer(id: string, options: { keepVolumes?: boolean } = {}): Promise<void> {

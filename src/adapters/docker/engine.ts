@@ -36,7 +36,8 @@ export interface VolumeSpec {
 }
 
 export interface ContainerSpec {
-  name: string;
+  /** Undefined: the engine names it (a short-lived helper). */
+  name?: string;
   image: string;
   /** Main process; undefined = the image's own command. */
   cmd?: string[];
@@ -48,11 +49,13 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** host path -> same path inside */
   binds: Array<{ source: string; target: string; readOnly?: boolean }>;
-  volumes: Array<{ name: string; target: string }>;
+  volumes: Array<{ name: string; target: string; readOnly?: boolean }>;
   /** Ports published on 127.0.0.1 with an ephemeral host port (for engines whose container IPs the host cannot reach). */
   publishLoopback: number[];
   /** `container:<id>` joins another container's network namespace; a network name joins that network. */
   networkMode?: string;
+  /** No network at all, not even loopback-only `none` networking's interface setup. */
+  networkDisabled?: boolean;
   init: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
@@ -157,6 +160,8 @@ export interface DockerEngine {
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Waits for it to stop and returns its exit code. */
+  waitContainer(id: string): Promise<number>;
   /** Force-removes it with its anonymous volumes, unless `keepVolumes` (another container takes them over). */
   removeContainer(id: string, options?: { keepVolumes?: boolean }): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
