@@ -56,7 +56,7 @@ export async function recreateIfChanged(
   await ctx.docker.stopContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
   // The old container steps aside under another name until the new one exists, so a failed
   // create (bad image, engine error) leaves the workspace as it was.
-  const parked = `${containerName(ws.id)}-replaced-${ctx.clock.now()}`;
+  const parked = `${containerName(ws.id)}-replaced-${Date.now()}`;
   await ctx.docker.renameContainer(ws.containerId, parked);
   const user = hostUser();
   let containerId: string;

@@ -78,7 +78,7 @@ async function declaredSpec(
 }
 
 /** The same container, joined to another namespace. */
-export function cloneSpec(raw: RawInspect, name: string, workspaceContainerId: string): ContainerSpec {
+function cloneSpec(raw: RawInspect, name: string, workspaceContainerId: string): ContainerSpec {
   return {
     name,
     image: raw.Config.Image,
