@@ -4,15 +4,8 @@ import { reviveAttached, stopAllAttached } from './attached/revive.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { waitForPorts } from './port-wait.js';
 import { clearSetupOutcome, followSetup, setupFailed, setupState } from './setup.js';
+import type { WorkspaceRef } from '../src/model/workspace.js';
 
-/** A workspace whose container exists. */
-export interface WorkspaceRef {
-  id: string;
-  repo: string;
-  branch: string;
-  worktree: string;
-  containerId: string;
-}
 
 export interface ReadyOptions {
   /** 0 = do not wait for the ports. */

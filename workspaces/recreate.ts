@@ -6,7 +6,7 @@ import { startDeclaredAttached } from './attached/declared.js';
 import { listAttached } from './attached/find.js';
 import { rejoinAttached } from './attached/rejoin.js';
 import { stopAllAttached } from './attached/revive.js';
-import type { WorkspaceRef } from './bring-up.js';
+import type { WorkspaceRef } from '../src/model/workspace.js';
 import { decideRecreate, recreateMessage } from './config-drift.js';
 import { STOP_TIMEOUT_SECONDS, workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { hostShares } from './host-shares.js';
