@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-docker.sh
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-certutil.sh
+bash scripts/ensure-sshd.sh
 bash scripts/ensure-registry.sh
 bash scripts/build-test-images.sh
 npm run --silent build
