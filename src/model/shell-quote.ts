@@ -1,5 +1,5 @@
 /** One argument as a POSIX shell reads it back unchanged: for commands printed for the user to copy. */
-function shellQuote(arg: string): string {
+export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_/.:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
