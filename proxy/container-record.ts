@@ -2,6 +2,7 @@ import type { ContainerInspect } from '../src/adapters/docker/api-types.js';
 import { LABEL, parsePortsLabel } from '../src/model/labels.js';
 import { containerHasSetup } from '../src/model/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
+import { identityFromLabels } from '../src/model/workspace.js';
 import { idleMinutes } from '../src/model/sleep-state.js';
 
 /**
@@ -35,7 +36,7 @@ export interface ContainerRecord {
 
 export function recordFromInspect(answer: ContainerInspect): ContainerRecord | undefined {
   const labels = answer.Config?.Labels ?? {};
-  const workspace = labels[LABEL.workspace];
+  const { id: workspace, repo, branch, worktree } = identityFromLabels(labels);
   if (!workspace) return undefined;
   const settings = answer.NetworkSettings ?? {};
   return {
@@ -44,9 +45,9 @@ export function recordFromInspect(answer: ContainerInspect): ContainerRecord | u
     attached: labels[LABEL.attached],
     name: answer.Name.replace(/^\//, ''),
     state: answer.State?.Status ?? 'unknown',
-    repo: labels[LABEL.repo] ?? '',
-    branch: labels[LABEL.branch] ?? '',
-    worktree: labels[LABEL.worktree] ?? '',
+    repo,
+    branch,
+    worktree,
     ports: labels[LABEL.ports] === undefined ? [3000] : parsePortsLabel(labels[LABEL.ports]),
     hostRewrite: labels[LABEL.hostRewrite] === 'localhost',
     hasSetup: containerHasSetup(labels),

@@ -9,6 +9,7 @@ import { attachTarget, declaredRequest } from './attach.js';
 import type { Attached } from './find.js';
 import { attachedContainerSpec, attachedVolumes } from './spec.js';
 import { clearUserStopped, isUserStopped, markUserStopped } from './user-stopped.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
 
 /**
  * A recreated workspace container has a new id, and an attached container's network is
@@ -20,7 +21,7 @@ import { clearUserStopped, isUserStopped, markUserStopped } from './user-stopped
  */
 export async function rejoinAttached(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   attached: Attached[],
   config: DualJson,
 ): Promise<void> {
@@ -48,7 +49,7 @@ export async function rejoinAttached(
 
 async function declaredSpec(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   name: string,
   declared: DualJson['attached'][string],
 ): Promise<ContainerSpec> {
@@ -60,7 +61,7 @@ async function declaredSpec(
 }
 
 /** The same container, joined to another namespace. */
-export function cloneSpec(raw: ContainerInspect, name: string, workspaceContainerId: string): ContainerSpec {
+function cloneSpec(raw: ContainerInspect, name: string, workspaceContainerId: string): ContainerSpec {
   const config = raw.Config ?? {};
   const host = raw.HostConfig ?? {};
   return {
