@@ -1,8 +1,11 @@
 import type { Context } from '../src/adapters/context.js';
 import { PullDisplay } from './pull-display.js';
 
-/** Pulls the image when missing, with a progress display on stderr (pull-display.ts). */
-export async function ensureImage(ctx: Context, image: string): Promise<void> {
+/**
+ * Pulls the image when missing, with a progress display on stderr (pull-display.ts). Aborting
+ * `signal` (Ctrl-C during `dual create`) stops the pull in the engine too; the pull then fails.
+ */
+export async function ensureImage(ctx: Context, image: string, signal?: AbortSignal): Promise<void> {
   if (await ctx.docker.imageExists(image)) return;
   ctx.log(`dual: pulling ${image}`);
   const display = new PullDisplay(process.stderr.isTTY === true);
@@ -10,7 +13,7 @@ export async function ensureImage(ctx: Context, image: string): Promise<void> {
     await ctx.docker.pullImage(image, (event) => {
       const text = display.render(event);
       if (text) process.stderr.write(text);
-    });
+    }, signal);
   } finally {
     process.stderr.write(display.finish());
   }
