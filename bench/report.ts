@@ -77,11 +77,12 @@ export function renderMarkdown(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-const START = '<!-- bench:start -->';
-const END = '<!-- bench:end -->';
 
 /** Replaces the recorded section of BENCHMARKS.md (prose around it stays), or creates the file. */
-export function recordInFile(file: string, markdown: string): void {
+/** `name` keeps separate sections apart (`bench`, `fifty`): each run replaces only its own. */
+export function recordInFile(file: string, markdown: string, name = 'bench'): void {
+  const START = `<!-- ${name}:start -->`;
+  const END = `<!-- ${name}:end -->`;
   const section = `${START}\n${markdown}${END}`;
   if (!existsSync(file)) {
     writeFileSync(file, `# Benchmarks\n\nRecorded by \`npm run bench\` (scripts/bench.sh, bench/); each run replaces the section below.\n\n${section}\n`);

@@ -1,13 +1,14 @@
 // `npm run bench` (scripts/bench.sh builds this file with esbuild and runs it from the checkout).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo } from '../test/helpers/git-repo.js';
 import { BenchEnv } from './bench-env.js';
 import { bridgeIp, removeLabelled } from './cleanup.js';
-import { benchCreate } from './create-bench.js';
+import { benchCreate, type CreateTiming } from './create-bench.js';
 import { startDualProxy, type RunningProxy } from './dual-proxy.js';
-import { benchExec } from './exec-bench.js';
+import { benchExec, type Timing } from './exec-bench.js';
 import { benchFramework, type FrameworkTiming } from './framework-bench.js';
 import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
@@ -21,9 +22,18 @@ import { NEXT_APP, requireRegistry, VITE_APP } from '../test/real/real-app.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const PAGE_MODULES = 1000;
+/**
+ * BENCH_ONLY=page,proxy (any of cli, proxy, page, apps) runs only those sections, e.g. the
+ * page-load rows again when the machine is quieter; a partial run prints its table and
+ * leaves BENCHMARKS.md alone.
+ */
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'cli,proxy,page,apps').split(',').map((s) => s.trim()));
+const PARTIAL = ['cli', 'proxy', 'page', 'apps'].some((s) => !SECTIONS.has(s));
 
 async function main(): Promise<void> {
   const env = new BenchEnv();
+  // Other work on a shared machine moves every figure: the load is recorded with them.
+  const loadAtStart = loadavg()[0]!;
   const notes: string[] = [];
   let proxy: RunningProxy | undefined;
   let nginx: RunningNginx | undefined;
@@ -64,13 +74,18 @@ async function main(): Promise<void> {
     );
     await env.dual('add', env.path('repo'), '--name', env.repo);
 
-    log('bench: dual create to first exec ...');
-    const create = await benchCreate(env, createBranches);
-
     const id = env.id('main');
+    let create: CreateTiming = { create: [], createP50: 0, toFirstExec: [], p50: 0 };
+    let exec: Timing[] = [];
+    if (SECTIONS.has('cli')) {
+      log('bench: dual create to first exec ...');
+      create = await benchCreate(env, createBranches);
+    }
     await env.dual('create', env.repo, 'main');
-    log('bench: exec (30 interleaved runs each) ...');
-    const exec = await benchExec(env, id);
+    if (SECTIONS.has('cli')) {
+      log('bench: exec (30 interleaved runs each) ...');
+      exec = await benchExec(env, id);
+    }
 
     const ip = await bridgeIp(`dual-${id}`);
     const host = (p: number) => `${id}.localhost:${p}`;
@@ -114,10 +129,10 @@ async function main(): Promise<void> {
     if (!findTool('wrk', [])) throw new Error('wrk is not installed (scripts/bench.sh installs it on Debian as root)');
 
     log(`bench: proxy paths: ${targets.map((t) => `${t.name}=${t.address}:${t.port}`).join(', ')} ...`);
-    const proxyRows = await benchProxy(targets, notes, log);
+    const proxyRows = SECTIONS.has('proxy') ? await benchProxy(targets, notes, log) : [];
 
     let pageLoad: PageLoadRow[] = [];
-    if (targets.some((t) => t.name === 'dual')) {
+    if (SECTIONS.has('page') && targets.some((t) => t.name === 'dual')) {
       log(`bench: ${PAGE_MODULES}-module page load in Chromium ...`);
       const pageHost = `${pageId}.localhost:${pagePort}`;
       pageLoad = await benchPageLoad(
@@ -134,7 +149,7 @@ async function main(): Promise<void> {
 
     // Real apps last: their dev servers would otherwise share the cores with wrk.
     const frameworks: FrameworkTiming[] = [];
-    if (targets.some((t) => t.name === 'dual')) {
+    if (SECTIONS.has('apps') && targets.some((t) => t.name === 'dual')) {
       try {
         await requireRegistry();
         for (const app of [VITE_APP, NEXT_APP]) frameworks.push(await benchFramework(env, app, port, log));
@@ -146,7 +161,7 @@ async function main(): Promise<void> {
 
     const markdown = renderMarkdown({
       date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
-      environment: versions(env.docker, nginxBin, caddyBin),
+      environment: `${versions(env.docker, nginxBin, caddyBin)} Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`,
       exec,
       create,
       frameworks,
@@ -156,8 +171,12 @@ async function main(): Promise<void> {
       notes,
     });
     process.stdout.write(`\n${markdown}`);
-    recordInFile(join(env.checkout, 'BENCHMARKS.md'), markdown);
-    log('bench: recorded in BENCHMARKS.md');
+    if (PARTIAL) {
+      log(`bench: partial run (BENCH_ONLY=${[...SECTIONS].join(',')}): BENCHMARKS.md left as it is`);
+    } else {
+      recordInFile(join(env.checkout, 'BENCHMARKS.md'), markdown);
+      log('bench: recorded in BENCHMARKS.md');
+    }
   } finally {
     await cleanup();
   }

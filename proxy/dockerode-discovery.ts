@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { engineAddress } from '../src/adapters/docker/connection.js';
+import { dockerodeOptions } from '../src/adapters/docker/engine-agent.js';
 import type { InspectAnswer } from './container-record.js';
 import { ROUTE_ACTIONS, type ContainerEvent, type DockerDiscovery, type EventSubscription } from './docker-discovery.js';
 import { homeFilters, LABEL } from '../src/model/labels.js';
@@ -8,10 +9,7 @@ import { homeFilters, LABEL } from '../src/model/labels.js';
 export async function createDockerodeDiscovery(home: string): Promise<DockerDiscovery> {
   const { default: DockerCtor } = await import('dockerode');
   const address = engineAddress();
-  const docker =
-    address.kind === 'unix'
-      ? new DockerCtor({ socketPath: address.socketPath })
-      : new DockerCtor({ host: address.host, port: address.port, protocol: 'http' });
+  const docker = new DockerCtor(dockerodeOptions(address));
   return new DockerodeDiscovery(docker, address.display, homeFilters(home, LABEL.workspace));
 }
 

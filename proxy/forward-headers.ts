@@ -50,6 +50,17 @@ function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefine
   return tokens;
 }
 
+/** The upstream request head for one client request (HTTP, WebSocket upgrade, h2 WebSocket): its context taken from the request. */
+export function headersForUpstream(
+  rawHeaders: readonly string[],
+  req: { socket: { remoteAddress?: string }; headers: { host?: string } },
+  target: { port: number; rewriteHost: boolean; domains: readonly string[] },
+  how: { proto: 'http' | 'https'; upgrade?: boolean },
+): string[] {
+  const { port, rewriteHost, domains } = target;
+  return upstreamRequestHeaders(rawHeaders, { clientIp: req.socket.remoteAddress ?? '', host: req.headers.host ?? '', port, rewriteHost, domains, ...how });
+}
+
 /** Flat [name, value, ...] for the upstream request, from Node's req.rawHeaders. */
 export function upstreamRequestHeaders(rawHeaders: readonly string[], context: ForwardContext): string[] {
   const extra = connectionTokens(rawHeaders);

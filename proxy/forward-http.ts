@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { clientResponseHeaders, rewriteLocations, trailerPairs, upstreamRequestHeaders } from './forward-headers.js';
+import { clientResponseHeaders, rewriteLocations, trailerPairs, headersForUpstream } from './forward-headers.js';
 import type { Upstream } from './route-table.js';
 
 /** How a forwarded exchange ended, for the one error handler (request-handler.ts). */
@@ -38,14 +38,7 @@ class ClientGoneError extends Error {
 export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerResponse, options: ForwardOptions): void {
   const hasBody = requestHasBody(req);
   const proto = isTls(req) ? 'https' : 'http';
-  const headers = upstreamRequestHeaders(req.rawHeaders, {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    proto,
-    domains: options.domains,
-  });
+  const headers = headersForUpstream(req.rawHeaders, req, options, { proto });
   pool.dispatch(
     {
       origin: options.upstream.origin,

@@ -1,7 +1,7 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { upstreamRequestHeaders } from './forward-headers.js';
+import { headersForUpstream } from './forward-headers.js';
 import type { Upstream } from './route-table.js';
 
 export type UpgradeFailure =
@@ -26,36 +26,11 @@ export function forwardUpgrade(
   head: Buffer,
   options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: UpgradeFailure) => void },
 ): void {
-  const headers = upstreamRequestHeaders(req.rawHeaders, {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    domains: options.domains,
-    upgrade: true,
-    proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
-  });
-  const upstreamReq = http.request({
-    host: options.upstream.host,
-    port: options.upstream.port,
-    method: req.method,
-    path: req.url,
-    headers,
-    agent: false,
-    setHost: false,
-    timeout: 5_000,
-  });
-  let answered = false;
+  const headers = headersForUpstream(req.rawHeaders, req, options, { upgrade: true, proto: (client as { encrypted?: boolean }).encrypted === true ? 'https' : 'http' });
+  const upstreamReq = openUpgradeRequest({ upstream: options.upstream, method: req.method ?? 'GET', path: req.url ?? '/', headers }, options.onFailure, () => client.destroy());
   client.once('close', () => upstreamReq.destroy());
-  upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
-  upstreamReq.on('error', (error: NodeJS.ErrnoException & { rawPacket?: unknown }) => {
-    if (answered) client.destroy();
-    else if (error.code?.startsWith('HPE_')) options.onFailure({ kind: 'not-http', answer: printable(error.rawPacket) });
-    else options.onFailure({ kind: 'connect-failed', error });
-  });
 
   upstreamReq.once('upgrade', (res, upstream: Socket, upstreamHead: Buffer) => {
-    answered = true;
     upstream.setTimeout(0);
     upstream.setNoDelay(true);
     (client as Socket).setNoDelay?.(true);
@@ -72,7 +47,6 @@ export function forwardUpgrade(
   });
 
   upstreamReq.once('response', (res) => {
-    answered = true;
     // Not switching protocols: relay this one answer, close-delimited, then end the connection.
     const kept = withoutFraming(res.rawHeaders);
     client.write(statusLine(res) + headerLines(kept) + 'Connection: close\r\n\r\n');
@@ -87,6 +61,44 @@ export function forwardUpgrade(
 
   // The client's request body (rare for upgrades) ends here: the head was already read.
   upstreamReq.end();
+}
+
+/**
+ * The upstream half of an Upgrade, shared by HTTP/1.1 (above) and WebSocket over h2
+ * (tls/h2-websocket.ts): Node's HTTP client on a connection of its own (an upgraded
+ * connection never goes back to a pool), 5 s to connect. Until the upstream answers, an
+ * error is a failure the caller turns into a page, classified the same way for both; after
+ * it, `cut` ends the client side.
+ */
+export function openUpgradeRequest(
+  target: { upstream: Upstream; method: string; path: string; headers: string[] },
+  onFailure: (failure: UpgradeFailure) => void,
+  cut: () => void,
+): ClientRequest {
+  const upstreamReq = http.request({
+    host: target.upstream.host,
+    port: target.upstream.port,
+    method: target.method,
+    path: target.path,
+    headers: target.headers,
+    agent: false,
+    setHost: false,
+    timeout: 5_000,
+  });
+  let answered = false;
+  upstreamReq.once('upgrade', () => (answered = true));
+  upstreamReq.once('response', () => (answered = true));
+  upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
+  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+    if (answered) cut();
+    else onFailure(classifyUpgradeError(error));
+  });
+  return upstreamReq;
+}
+
+/** Node's parser fails with HPE_* when the upstream wrote something that is not HTTP (Next.js's bare `Unauthorized`). */
+export function classifyUpgradeError(error: NodeJS.ErrnoException & { rawPacket?: unknown }): UpgradeFailure {
+  return error.code?.startsWith('HPE_') ? { kind: 'not-http', answer: printable(error.rawPacket) } : { kind: 'connect-failed', error };
 }
 
 function statusLine(res: IncomingMessage): string {

@@ -26,6 +26,8 @@ export interface PageContext {
   /** The port the client connected to: every link stays on it. */
   port: number;
   workspaces: readonly WorkspaceView[];
+  /** Of the workspace links: `https` once the CA is trusted (url-scheme.ts); http by default. */
+  scheme?: 'http' | 'https';
 }
 
 export interface RenderedPage {
@@ -47,7 +49,7 @@ interface PageText {
   hint?: string;
 }
 
-function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'host-missing' }>, port: number): PageText {
+function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'host-missing' }>, port: number, scheme?: 'http' | 'https'): PageText {
   switch (page.kind) {
     case 'unknown-workspace':
       return {
@@ -63,7 +65,7 @@ function describe(page: Exclude<Page, { kind: 'dashboard' | 'host-refused' | 'ho
         code: 'port-not-served',
         title: 'Port not served',
         message: `Workspace '${page.workspace.id}' does not serve port ${port}; it serves ${page.workspace.main.ports.join(', ') || 'no ports'}.`,
-        hint: `Use ${page.workspace.main.ports.map((p) => workspaceUrl(page.workspace.id, p)).join(' ')}, or add ${port} to "ports" in the repo's .dual.json and re-create the workspace.`,
+        hint: `Use ${page.workspace.main.ports.map((p) => workspaceUrl(page.workspace.id, p, scheme)).join(' ')}, or add ${port} to "ports" in the repo's .dual.json and re-create the workspace.`,
       };
     case 'stopped':
       return {
@@ -165,15 +167,15 @@ export const HOST_MISSING_PAGE: RenderedPage = Object.freeze({
   body: 'no Host header: send Host: <workspace>.localhost\n',
 });
 
-function workspaceSummary(view: WorkspaceView, port: number) {
+function workspaceSummary(view: WorkspaceView, port: number, scheme: 'http' | 'https' = 'http') {
   return {
     id: view.id,
     repo: view.main.repo,
     branch: view.main.branch,
     state: view.main.state,
     ports: view.main.ports,
-    url: view.main.ports.includes(port) ? workspaceUrl(view.id, port) : workspaceUrl(view.id, view.main.ports[0] ?? port),
-    urls: view.main.ports.map((p) => workspaceUrl(view.id, p)),
+    url: workspaceUrl(view.id, view.main.ports.includes(port) ? port : (view.main.ports[0] ?? port), scheme),
+    urls: view.main.ports.map((p) => workspaceUrl(view.id, p, scheme)),
     attached: view.attached.map((a) => ({ name: a.attached, state: a.state })),
   };
 }
@@ -181,12 +183,12 @@ function workspaceSummary(view: WorkspaceView, port: number) {
 export function renderPage(page: Page, context: PageContext, wantsJson: boolean): RenderedPage {
   if (page.kind === 'host-refused') return HOST_REFUSED_PAGE;
   if (page.kind === 'host-missing') return HOST_MISSING_PAGE;
-  const workspaces = context.workspaces.map((w) => workspaceSummary(w, context.port));
+  const workspaces = context.workspaces.map((w) => workspaceSummary(w, context.port, context.scheme));
   if (page.kind === 'dashboard') {
     if (wantsJson) return json(200, 'dashboard', { workspaces });
     return html(200, 'dashboard', 'dual', `<h1>dual</h1>${workspaceTable(workspaces)}`);
   }
-  const text = describe(page, context.port);
+  const text = describe(page, context.port, context.scheme);
   if (wantsJson) {
     return json(text.status, text.code, { error: text.code, message: text.message, hint: text.hint, workspaces });
   }

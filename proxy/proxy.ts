@@ -13,6 +13,7 @@ import { startProxyTls } from './tls/tls-setup.js';
 import { RouteTable, type UpstreamMode } from './route-table.js';
 import { UpstreamChoice } from './upstream-choice.js';
 import { UpstreamPools } from './upstream-pools.js';
+import { trackedUrlScheme } from './url-scheme.js';
 import type { UpstreamSetting } from './upstream-mode.js';
 import { createIdleSleep, type IdleSleep } from './wake/idle-sleep.js';
 
@@ -73,13 +74,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const table = new RouteTable(upstream.mode());
   const pools = new UpstreamPools(options.upstreamHeadersTimeoutMs);
   let sync: RouteSync | undefined;
+  const urlScheme = trackedUrlScheme(paths.home);
   const dashboard = createDashboard({
     home: paths.home,
     stateDir: paths.state,
     table,
     engineConnected: () => sync?.connected ?? false,
     log,
-    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces() }, true),
+    jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces(), scheme: urlScheme() }, true),
+    urlScheme,
   });
   const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, log, minuteMs: options.idleMinuteMs });
   const deps = {
@@ -89,6 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     pools,
     domains: () => settings.domains(),
     https443: () => settings.https443(),
+    urlScheme,
     log,
     logRequests: options.logRequests ?? false,
   };

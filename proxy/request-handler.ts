@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { forwardHttp, type ForwardFailure } from './forward-http.js';
-import { forwardUpgrade } from './forward-upgrade.js';
+import { forwardUpgrade, type UpgradeFailure } from './forward-upgrade.js';
 import { isServerWideOptions, normalizeRequestTarget } from './request-target.js';
 import { classifyHost } from './host.js';
 import { endAndClose } from './socket-close.js';
@@ -21,6 +21,8 @@ export interface HandlerDeps {
   log: ProxyLog;
   /** One log line per request (--verbose). */
   logRequests: boolean;
+  /** Scheme of the workspace links on pages: `https` once the CA is trusted (url-scheme.ts). */
+  urlScheme?(): 'http' | 'https';
   /** Serves localhost:<port>/ and its API (proxy/dashboard/); without it the dashboard is the static summary page. */
   dashboard?: { handle(req: IncomingMessage, res: ServerResponse): void };
   /** Idle sleep: requests count as use, and a request to a sleeping workspace wakes it (proxy/wake/). */
@@ -70,7 +72,7 @@ export function decide(deps: HandlerDeps, hostHeader: string | undefined, port: 
 
 export function createRequestHandler(deps: HandlerDeps) {
   const render = (page: Page, port: number, accept: string | undefined): RenderedPage =>
-    renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+    renderPage(page, { port, workspaces: deps.table.workspaces(), scheme: deps.urlScheme?.() }, wantsJson(accept));
 
   const sendPage = (res: ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.destroyed) return;
@@ -195,22 +197,7 @@ export function createRequestHandler(deps: HandlerDeps) {
         return;
       }
       const { workspace, upstream } = decision;
-      forwardUpgrade(req, socket, head, {
-        upstream,
-        port,
-        rewriteHost: workspace.main.hostRewrite,
-        domains: deps.domains(),
-        onFailure: (failure) => {
-          const page: Page =
-            failure.kind === 'not-http'
-              ? { kind: 'upgrade-refused', workspace, answer: failure.answer }
-              : failure.error.code === 'ECONNREFUSED'
-                ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
-                : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
-          if (failure.kind === 'not-http') deps.log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
-          writeRawPage(socket, render(page, port, req.headers.accept));
-        },
-      });
+      forwardUpgrade(req, socket, head, upgradeRoute(deps, workspace, upstream, port, (page) => writeRawPage(socket, render(page, port, req.headers.accept))));
     } catch (error) {
       deps.log.error('upgrade handler failed', { error: String(error) });
       socket.destroy();
@@ -218,6 +205,28 @@ export function createRequestHandler(deps: HandlerDeps) {
   }
 
   return { onRequest, onUpgrade };
+}
+
+/** Where a WebSocket upgrade goes, over HTTP/1.1 and over h2 (tls/h2-connect-handler.ts) alike; a failure becomes a page for `answer`. */
+export function upgradeRoute(deps: HandlerDeps, workspace: WorkspaceView, upstream: Upstream, port: number, answer: (page: Page) => void) {
+  return {
+    upstream,
+    port,
+    rewriteHost: workspace.main.hostRewrite,
+    domains: deps.domains(),
+    onFailure: (failure: UpgradeFailure) => answer(upgradeFailurePage(failure, workspace, port, deps.log)),
+  };
+}
+
+/** One page per upgrade failure. */
+export function upgradeFailurePage(failure: UpgradeFailure, workspace: WorkspaceView, port: number, log: ProxyLog): Page {
+  if (failure.kind === 'not-http') {
+    log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
+    return { kind: 'upgrade-refused', workspace, answer: failure.answer };
+  }
+  return failure.error.code === 'ECONNREFUSED'
+    ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
+    : { kind: 'upstream-failed', workspace, detail: failure.error.code ?? failure.error.message };
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };

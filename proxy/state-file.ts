@@ -1,6 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HomePaths } from '../src/adapters/config/home.js';
+import { writeJsonAtomic } from '../src/adapters/atomic-file.js';
+
+export { writeJsonAtomic };
 
 /** What a running proxy tells `dual proxy status`: written by the proxy whenever it changes. */
 export interface ProxyState {
@@ -18,14 +21,6 @@ export interface ProxyState {
 
 export function stateFile(paths: HomePaths): string {
   return join(paths.run, 'proxy-state.json');
-}
-
-/** Write to a temp file and rename: a reader never sees half a file. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value)}\n`);
-  renameSync(temp, file);
 }
 
 export function readJson<T>(file: string): T | undefined {

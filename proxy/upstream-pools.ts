@@ -1,4 +1,13 @@
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool as PoolType } from 'undici';
+
+/**
+ * undici's Pool alone: `import 'undici'` also loads fetch, WebSocket, cookies and Node's own
+ * bundled undici (five times the CPU at start-up, measured in SPEC.md "Start-up"), none of
+ * which the proxy uses. undici has no exports map, so its files are reachable by path.
+ */
+const Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof PoolType;
+type Pool = PoolType;
 
 /**
  * One undici Pool per upstream address, reused across requests and client connections:

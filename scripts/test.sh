@@ -6,11 +6,14 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-docker.sh
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-certutil.sh
+bash scripts/ensure-sshd.sh
 bash scripts/ensure-registry.sh
 bash scripts/build-test-images.sh
 npm run --silent build
 npx tsc --noEmit
 npm run --silent lint:layers
+# No logic written twice in src/, workspaces/, proxy/ (.jscpd.json holds the threshold).
+npm run --silent lint:copies
 npx vitest run "$@"
 
 # Phase 2, alone: a real Docker engine restart under a running proxy. Only on an engine that

@@ -4,6 +4,7 @@ import { DualError } from '../src/model/errors.js';
 import { homeFilters, LABEL } from '../src/model/labels.js';
 import { containerName, workspaceId } from '../src/model/naming.js';
 import { startDeclaredAttached } from './attached/declared.js';
+import { requireLocalEngine } from './engine-locality.js';
 import { awaitReady, startAndAwait } from './bring-up.js';
 import { createFresh } from './create/create-fresh.js';
 import { planCreate } from './create/create-plan.js';
@@ -28,6 +29,7 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
   if (nameProblem) throw new DualError(`${nameProblem}; choose another branch name`);
   const id = workspaceId(repo.name, options.branch);
   await ctx.docker.ping();
+  await requireLocalEngine(ctx);
 
   return withLock(ctx.paths.locks, `ws-${id}`, async () => {
     const existing = await ctx.docker.inspectContainer(containerName(id));

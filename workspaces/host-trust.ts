@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../src/adapters/atomic-file.js';
 
 /**
  * The host's TLS trust, lent to containers. Behind a TLS-intercepting proxy (common in
@@ -158,12 +159,7 @@ export function writeTrustBundle(dir: string, extraFiles: readonly string[] = []
   if (certificates.length === 0) return undefined;
   const content = `# Written by dual: the certificates this host trusts (${sources.map((s) => s.origin).join(', ')}).\n${certificates.join('\n')}\n`;
   const file = join(dir, BUNDLE_NAME);
-  if (inputs.readText(file) !== content) {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temp, content, { mode: 0o644 });
-    renameSync(temp, file);
-  }
+  if (inputs.readText(file) !== content) writeFileAtomic(file, content, { mode: 0o644, dirMode: 0o755 });
   return { hostDir: dir, certificates: certificates.length, unreadable };
 }
 

@@ -22,6 +22,8 @@ export interface DashboardDeps {
   log: ProxyLog;
   /** The JSON answer `curl -H 'Accept: application/json' localhost:<port>/` has always had. */
   jsonSummary(port: number): { status: number; contentType: string; body: string };
+  /** Of the workspace links: `https` once the CA is trusted (proxy/url-scheme.ts). */
+  urlScheme?(): 'http' | 'https';
   engine?: () => Promise<DashboardEngine>;
 }
 
@@ -59,6 +61,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     engine: getEngine,
     actions: () => actions.recent(),
     log: deps.log,
+    urlScheme: deps.urlScheme,
   });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {

@@ -18,6 +18,8 @@ export interface LiveModelDeps {
   /** Dashboard actions running or recently finished: they travel in the snapshot. */
   actions?(): readonly ActionRecord[];
   log: ProxyLog;
+  /** Of the workspace links (proxy/url-scheme.ts); http when not given. */
+  urlScheme?(): 'http' | 'https';
   timing?: Partial<Timing>;
 }
 
@@ -89,6 +91,7 @@ export class LiveModel {
       git: this.gitFacts,
       usage: this.usage,
       markers: (containerId, workspaceId) => readMarkers(this.deps.stateDir, containerId, workspaceId),
+      scheme: this.deps.urlScheme?.(),
     });
   }
 

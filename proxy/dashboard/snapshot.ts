@@ -51,6 +51,8 @@ export interface SnapshotFacts {
   /** container id -> usage (running containers only). */
   usage: ReadonlyMap<string, Usage>;
   markers(containerId: string, workspaceId: string): MarkerFacts;
+  /** Of the workspace links: `https` once the CA is trusted. */
+  scheme?: 'http' | 'https';
 }
 
 export function healthKey(containerId: string, port: number): string {
@@ -66,7 +68,7 @@ function describeWorkspace(view: WorkspaceView, facts: SnapshotFacts): Dashboard
   const running = main.state === 'running';
   const ports = main.ports.map((port) => {
     const answers = running ? facts.health.get(healthKey(main.containerId, port)) : undefined;
-    return { port, url: workspaceUrl(view.id, port), answers: answers ?? null };
+    return { port, url: workspaceUrl(view.id, port, facts.scheme), answers: answers ?? null };
   });
   const markers = facts.markers(main.containerId, view.id);
   const status = workspaceStatus({

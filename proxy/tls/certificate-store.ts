@@ -3,9 +3,18 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { LocalCa } from '../../src/adapters/tls/ca.js';
-import { issueLeaf, type Leaf } from './leaf.js';
+import type { Leaf } from './leaf.js';
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * The CA as the store needs it: its certificate, to check stored leaves, and the full CA
+ * (key imported through @peculiar/x509) only to issue a new leaf, loaded on first use.
+ */
+export interface LeafSigner {
+  certPem: string;
+  load(): Promise<LocalCa>;
+}
 
 interface Held {
   context: SecureContext;
@@ -25,7 +34,7 @@ export class CertificateStore {
   private readonly caX509: X509Certificate;
 
   constructor(
-    private readonly ca: LocalCa,
+    private readonly ca: LeafSigner,
     private readonly dir: string,
     private readonly now: () => number = Date.now,
     /** Told about each issuance (the proxy logs it at debug, with its duration). */
@@ -59,7 +68,9 @@ export class CertificateStore {
     const fromDisk = this.readUsable(file);
     if (fromDisk) return this.hold(hostname, fromDisk);
     const started = performance.now();
-    const leaf = await issueLeaf(this.ca, hostname, new Date(this.now()));
+    // leaf.ts loads the X.509 library: a proxy serving leaves from disk never pays for it.
+    const [{ issueLeaf }, ca] = await Promise.all([import('./leaf.js'), this.ca.load()]);
+    const leaf = await issueLeaf(ca, hostname, new Date(this.now()));
     this.onIssued(hostname, performance.now() - started);
     this.write(file, leaf);
     return this.hold(hostname, leaf);

@@ -1,6 +1,6 @@
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { renderPage, wantsJson, type Page } from '../pages.js';
-import { decide, type HandlerDeps } from '../request-handler.js';
+import { decide, upgradeRoute, type HandlerDeps } from '../request-handler.js';
 import { forwardH2WebSocket } from './h2-websocket.js';
 
 /**
@@ -10,7 +10,7 @@ import { forwardH2WebSocket } from './h2-websocket.js';
 export function createExtendedConnectHandler(deps: HandlerDeps) {
   const sendPage = (res: Http2ServerResponse, page: Page, port: number, accept: string | undefined) => {
     if (res.headersSent || res.stream.destroyed) return;
-    const rendered = renderPage(page, { port, workspaces: deps.table.workspaces() }, wantsJson(accept));
+    const rendered = renderPage(page, { port, workspaces: deps.table.workspaces(), scheme: deps.urlScheme?.() }, wantsJson(accept));
     res.writeHead(rendered.status, {
       'content-type': rendered.contentType,
       'cache-control': 'no-store',
@@ -27,19 +27,7 @@ export function createExtendedConnectHandler(deps: HandlerDeps) {
       if (decision.kind === 'page') return sendPage(res, decision.page, port, req.headers.accept);
       const { workspace, upstream } = decision;
       if (deps.logRequests) deps.log.info(`WebSocket over h2 ${req.headers.host ?? ''}${req.url}`, { workspace: workspace.id });
-      forwardH2WebSocket(req, {
-        upstream,
-        port,
-        rewriteHost: workspace.main.hostRewrite,
-        domains: deps.domains(),
-        onFailure: ({ error }) => {
-          const page: Page =
-            error.code === 'ECONNREFUSED'
-              ? { kind: 'nothing-listening', workspace, detail: 'connection refused' }
-              : { kind: 'upstream-failed', workspace, detail: error.code ?? error.message };
-          sendPage(res, page, port, req.headers.accept);
-        },
-      });
+      forwardH2WebSocket(req, upgradeRoute(deps, workspace, upstream, port, (page) => sendPage(res, page, port, req.headers.accept)));
     } catch (error) {
       deps.log.error('extended CONNECT handler failed', { error: String(error) });
       res.stream.close();

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import http, { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { constants, type Http2ServerRequest, type OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
-import { upstreamRequestHeaders } from '../forward-headers.js';
+import { headersForUpstream } from '../forward-headers.js';
+import { openUpgradeRequest, type UpgradeFailure } from '../forward-upgrade.js';
 import type { Upstream } from '../route-table.js';
 
 /** Headers of the upstream's 101 (or other) answer that describe the HTTP/1.1 connection, not the h2 stream. */
 const NOT_FOR_H2 = new Set(['connection', 'upgrade', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'sec-websocket-accept', 'http2-settings']);
-
-export type H2TunnelFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoException };
 
 /**
  * RFC 8441: a browser on an h2 connection opens a WebSocket as `CONNECT` with
@@ -16,43 +15,23 @@ export type H2TunnelFailure = { kind: 'connect-failed'; error: NodeJS.ErrnoExcep
  * stream is bridged to an HTTP/1.1 `Upgrade: websocket` request (with a fresh
  * Sec-WebSocket-Key); when the upstream switches protocols the stream answers 200 and the
  * frames pass untouched both ways (WebSocket frames are the same over both). Any other
- * answer (a dev server refusing the origin) is relayed as the stream's answer.
+ * answer (a dev server refusing the origin) is relayed as the stream's answer; one that is
+ * not HTTP at all is a failure classified as over HTTP/1.1 (openUpgradeRequest).
  */
 export function forwardH2WebSocket(
   req: Http2ServerRequest,
-  options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: H2TunnelFailure) => void },
+  options: { upstream: Upstream; port: number; rewriteHost: boolean; domains: readonly string[]; onFailure: (failure: UpgradeFailure) => void },
 ): void {
   const stream = req.stream;
   const protocol = String(req.headers[':protocol'] ?? 'websocket');
-  const headers = upstreamRequestHeaders([...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')], {
-    clientIp: req.socket.remoteAddress ?? '',
-    host: req.headers.host ?? '',
-    port: options.port,
-    rewriteHost: options.rewriteHost,
-    domains: options.domains,
-    upgrade: true,
-    proto: 'https',
-  });
-  const upstreamReq = http.request({
-    host: options.upstream.host,
-    port: options.upstream.port,
-    method: 'GET',
-    path: req.url,
-    headers,
-    agent: false,
-    setHost: false,
-    timeout: 5_000,
-  });
-  let answered = false;
+  const rawHeaders = [...req.rawHeaders, 'upgrade', protocol, 'sec-websocket-key', randomBytes(16).toString('base64')];
+  const headers = headersForUpstream(rawHeaders, req, options, { upgrade: true, proto: 'https' });
+  const upstreamReq = openUpgradeRequest({ upstream: options.upstream, method: 'GET', path: req.url, headers }, options.onFailure, () =>
+    stream.close(constants.NGHTTP2_CANCEL),
+  );
   stream.once('close', () => upstreamReq.destroy());
-  upstreamReq.once('timeout', () => upstreamReq.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })));
-  upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-    if (!answered) options.onFailure({ kind: 'connect-failed', error });
-    else stream.close(constants.NGHTTP2_CANCEL);
-  });
 
   upstreamReq.once('upgrade', (res: IncomingMessage, upstream: Socket, upstreamHead: Buffer) => {
-    answered = true;
     if (stream.destroyed) return upstream.destroy();
     upstream.setTimeout(0);
     upstream.setNoDelay(true);
@@ -69,7 +48,6 @@ export function forwardH2WebSocket(
   });
 
   upstreamReq.once('response', (res: IncomingMessage) => {
-    answered = true;
     if (stream.destroyed) return res.resume();
     stream.respond({ ':status': res.statusCode ?? 502, ...h2Headers(res.rawHeaders) });
     res.pipe(stream);

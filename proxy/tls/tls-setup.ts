@@ -1,9 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
-import { loadOrCreateCa } from '../../src/adapters/tls/ca.js';
+import type { LocalCa } from '../../src/adapters/tls/ca.js';
+import { readCaFiles } from '../../src/adapters/tls/ca-files.js';
 import { tlsPaths } from '../../src/adapters/tls/paths.js';
 import type { ProxyLog } from '../log.js';
 import type { HandlerDeps } from '../request-handler.js';
-import { CertificateStore } from './certificate-store.js';
+import { CertificateStore, type LeafSigner } from './certificate-store.js';
 import { certificateName } from './certificate-names.js';
 import { createExtendedConnectHandler } from './h2-connect-handler.js';
 import { createH2Server, type H2Handlers } from './h2-server.js';
@@ -29,9 +30,7 @@ export async function startProxyTls(options: {
 }): Promise<ProxyTls | undefined> {
   const { log } = options;
   try {
-    const ca = await loadOrCreateCa(options.home);
-    if (ca.created) log.info(`made dual's local CA in ${tlsPaths(options.home).caDir}; run \`dual trust\` so browsers accept https://`);
-    const store = new CertificateStore(ca, tlsPaths(options.home).leaves, Date.now, (hostname, ms) =>
+    const store = new CertificateStore(await caSigner(options.home, log), tlsPaths(options.home).leaves, Date.now, (hostname, ms) =>
       log.debug('issued a certificate', { hostname, ms: Math.round(ms * 10) / 10 }),
     );
     const defaultCert = await store.leaf('localhost');
@@ -53,4 +52,30 @@ export async function startProxyTls(options: {
     log.error(`HTTPS is off: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/**
+ * The CA from its files when it exists (no X.509 library needed to start); made here on the
+ * very first start. The full CA is loaded once, when a name needs a new leaf.
+ */
+async function caSigner(home: string, log: ProxyLog): Promise<LeafSigner> {
+  const files = readCaFiles(home);
+  let full: Promise<LocalCa> | undefined;
+  if (!files) {
+    const made = await (await import('../../src/adapters/tls/ca.js')).loadOrCreateCa(home);
+    log.info(`made dual's local CA in ${tlsPaths(home).caDir}; run \`dual trust\` so browsers accept https://`);
+    full = Promise.resolve(made);
+  }
+  const load = async (): Promise<LocalCa> => {
+    const ca = await (await import('../../src/adapters/tls/ca.js')).loadCa(home);
+    if (!ca) throw new Error(`dual's CA in ${tlsPaths(home).caDir} is gone; restart the proxy to make a new one`);
+    return ca;
+  };
+  return {
+    certPem: files?.certPem ?? (await full)!.certPem,
+    load: () => (full ??= load().catch((error: unknown) => {
+      full = undefined;
+      throw error;
+    })),
+  };
 }

@@ -58,6 +58,7 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
     tracker,
     waker,
     stateDir: options.stateDir,
+    home: options.home,
     log,
     minuteMs: options.minuteMs ?? idleMinuteMs(),
     runningExecs: async (containerId) => ((await options.discovery.inspect(containerId))?.ExecIDs ?? []).length > 0,

@@ -15,12 +15,15 @@ export interface RunOptions {
   cwd?: string;
   input?: string | Buffer;
   timeoutMs?: number;
+  /** A command that runs dual as its last arguments (e.g. `unshare ... --`). */
+  wrapper?: string[];
 }
 
 /** Runs the real `dual` CLI as a separate process, the way a user or an agent does. */
 export function runDual(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DUAL_BIN, ...args], {
+    const argv = [...(options.wrapper ?? []), process.execPath, DUAL_BIN, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -78,14 +78,19 @@ export function handshake(port: number, servername: string | undefined, ca: stri
  * A WebSocket over one h2 stream (RFC 8441): extended CONNECT, then RFC 6455 frames on the
  * stream. Sends one masked text frame and resolves with the first text frame that comes back.
  */
-export async function h2WebSocketEcho(session: ClientHttp2Session, authority: string, message: string): Promise<{ status: number; echo?: string }> {
+export async function h2WebSocketEcho(
+  session: ClientHttp2Session,
+  authority: string,
+  message: string,
+  request: { path?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; echo?: string; body?: string }> {
   await new Promise<void>((resolve) => {
     if (session.remoteSettings.enableConnectProtocol) resolve();
     else session.once('remoteSettings', () => resolve());
   });
   if (!session.remoteSettings.enableConnectProtocol) throw new Error('the server did not advertise SETTINGS_ENABLE_CONNECT_PROTOCOL');
   const stream = session.request(
-    { ':method': 'CONNECT', ':protocol': 'websocket', ':scheme': 'https', ':path': '/hmr', ':authority': authority, 'sec-websocket-version': '13' },
+    { ':method': 'CONNECT', ':protocol': 'websocket', ':scheme': 'https', ':path': request.path ?? '/hmr', ':authority': authority, 'sec-websocket-version': '13', ...request.headers },
     { endStream: false },
   );
   const status = await new Promise<number>((resolve, reject) => {
@@ -93,8 +98,9 @@ export async function h2WebSocketEcho(session: ClientHttp2Session, authority: st
     stream.once('error', reject);
   });
   if (status !== 200) {
-    stream.close();
-    return { status };
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { status, body: Buffer.concat(chunks).toString() };
   }
   stream.write(maskedTextFrame(message));
   const echo = await new Promise<string>((resolve, reject) => {

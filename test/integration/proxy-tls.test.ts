@@ -155,6 +155,14 @@ describe('streams over h2', () => {
     expect(await h2WebSocketEcho(await session(feat), `${name(feat)}:${port}`, 'over h2')).toEqual({ status: 200, echo: 'feat: over h2' });
   });
 
+  it('quotes an upstream that refuses a WebSocket over h2 without an HTTP answer, as over HTTP/1.1', async () => {
+    // The fixture writes a bare `Unauthorized` for a foreign Origin, as Next.js does for its HMR socket.
+    const reply = await h2WebSocketEcho(await session(main), `${name(main)}:${port}`, 'x', { path: '/origin-checked', headers: { origin: 'https://elsewhere.example' } });
+    expect(reply.status).toBe(502);
+    expect(reply.body).toContain('it said: Unauthorized');
+    expect(reply.body).not.toContain('HPE_');
+  });
+
   it('refuses an extended CONNECT for an unknown workspace with the 404 page', async () => {
     expect((await h2WebSocketEcho(await session(main), `nope.localhost:${port}`, 'x')).status).toBe(404);
   });

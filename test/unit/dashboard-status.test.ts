@@ -53,6 +53,8 @@ describe('dashboard snapshot', () => {
       attached: [{ name: 'db', state: 'running', cpuPercent: 0.1 }],
     });
     expect(ws!.ports[0]!.url).toBe('http://shop-main.localhost:3000');
+    // Once the CA is trusted the links are https://, as `dual urls` prints them.
+    expect(buildSnapshot([view], [], facts({ scheme: 'https' })).workspaces[0]!.ports[0]!.url).toBe('https://shop-main.localhost:3000');
   });
 
   it('shows a stopped workspace as stopped whatever its ports last answered, and no usage', () => {

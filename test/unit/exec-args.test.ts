@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseExecArgs } from '../../src/cli/commands/exec-args.js';
-import { workingDirectory } from '../../src/cli/commands/exec.js';
+import { workingDirectory } from '../../workspaces/exec/exec-target.js';
 
 describe('dual exec arguments', () => {
   it('takes the workspace, options, and the command verbatim after --', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,16 +127,19 @@ describe('waker', () => {
 });
 
 describe('idle sweep', () => {
-  it('puts to sleep only workspaces with idle minutes, unused that long, with no exec running', async () => {
+  it('puts to sleep only workspaces with idle minutes, unused that long, with no exec or setup running', async () => {
     const { table, calls, waker, now } = world();
     const tracker = new ActivityTracker(() => now.t);
     table.upsert(container('idle', 'running', { 'dual.idle-minutes': '2' }));
     table.upsert(container('never', 'running'));
     table.upsert(container('execing', 'running', { 'dual.idle-minutes': '2' }));
     table.upsert(container('open', 'running', { 'dual.idle-minutes': '2' }));
+    table.upsert(container('installing', 'running', { 'dual.idle-minutes': '2', 'dual.entry': '1', 'dual.config': '{"setup":"npm ci"}' }));
+    mkdirSync(join(stateDir, 'home', 'state', 'workspaces', 'installing'), { recursive: true });
+    writeFileSync(join(stateDir, 'home', 'state', 'workspaces', 'installing', 'setup'), 'running\n');
     tracker.observe(table.workspaces());
     tracker.begin('open');
-    const sweep = new IdleSweep({ table, tracker, waker, stateDir, log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing' });
+    const sweep = new IdleSweep({ table, tracker, waker, stateDir, home: join(stateDir, 'home'), log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing' });
     now.t += 1_999;
     expect(await sweep.sweep()).toEqual([]);
     now.t += 1;

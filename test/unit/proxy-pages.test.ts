@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeTrustRecord } from '../../src/adapters/tls/trust-record.js';
+import { trackedUrlScheme } from '../../proxy/url-scheme.js';
 import type { ContainerRecord } from '../../proxy/container-record.js';
 import { escapeHtml, HOST_REFUSED_PAGE, renderPage, wantsJson } from '../../proxy/pages.js';
 import type { WorkspaceView } from '../../proxy/route-table.js';
@@ -35,6 +40,24 @@ describe('renderPage', () => {
     expect(page.body).toContain("There is no workspace named &#39;nope&#39;");
     expect(page.body).toContain('<a href="http://shop-main.localhost:3000">');
     expect(page.body).toContain('<a href="http://shop-main.localhost:5173">');
+  });
+
+  it('links over https once the CA is trusted (dual trust), re-reading the trust record as it changes', () => {
+    const home = mkdtempSync(join(tmpdir(), 'dual-scheme-'));
+    try {
+      let now = 0;
+      const scheme = trackedUrlScheme(home, () => now);
+      expect(scheme()).toBe('http');
+      writeTrustRecord(home, { fingerprint: 'f', installs: [{ store: 'nss', location: '/x', method: 'nss' }] });
+      now += 1000;
+      expect(scheme()).toBe('https');
+      const page = renderPage({ kind: 'unknown-workspace', id: 'nope' }, { ...context, scheme: scheme() }, false);
+      expect(page.body).toContain('<a href="https://shop-main.localhost:3000">');
+      const notServed = renderPage({ kind: 'port-not-served', workspace: view }, { ...context, port: 4000, scheme: 'https' }, true);
+      expect(JSON.parse(notServed.body).hint).toContain('https://shop-main.localhost:5173');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('answers JSON when asked', () => {

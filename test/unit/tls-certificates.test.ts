@@ -80,13 +80,17 @@ describe('leaves', () => {
     const dir = tlsPaths(home).leaves;
     let now = Date.parse('2026-01-01T00:00:00Z');
     const issued: string[] = [];
-    const store = () => new CertificateStore(ca, dir, () => now, (name) => issued.push(name));
+    let caLoads = 0;
+    const signer = { certPem: ca.certPem, load: async () => (caLoads++, ca) };
+    const store = () => new CertificateStore(signer, dir, () => now, (name) => issued.push(name));
 
     const first = await store().leaf('shop-main.localhost');
     expect(issued).toEqual(['shop-main.localhost']);
     // A new store (a proxy restart) finds it on disk.
     expect((await store().leaf('shop-main.localhost')).certPem.trim()).toBe(first.certPem.trim());
     expect(issued).toHaveLength(1);
+    // Serving a stored leaf needs only the CA certificate: the key (and the X.509 library) stay unloaded.
+    expect(caLoads).toBe(1);
 
     now += (LEAF_DAYS - 31) * DAY;
     expect((await store().leaf('shop-main.localhost')).certPem.trim()).toBe(first.certPem.trim());
@@ -105,7 +109,8 @@ describe('leaves', () => {
   it('issues a name once for concurrent handshakes', async () => {
     const home = newHome();
     const issued: string[] = [];
-    const store = new CertificateStore(await loadOrCreateCa(home), tlsPaths(home).leaves, Date.now, (name) => issued.push(name));
+    const ca = await loadOrCreateCa(home);
+    const store = new CertificateStore({ certPem: ca.certPem, load: async () => ca }, tlsPaths(home).leaves, Date.now, (name) => issued.push(name));
     await Promise.all([store.context('a.localhost'), store.context('a.localhost'), store.context('a.localhost')]);
     expect(issued).toEqual(['a.localhost']);
   });

@@ -1,6 +1,7 @@
 import type { DualJson } from '../../src/adapters/config/dual-json.js';
 import type { ContainerSpec } from '../../src/adapters/docker/engine.js';
 import type { Context } from '../../src/adapters/context.js';
+import { shellCommand } from '../../src/model/shell-quote.js';
 import { hostUser } from '../host-user.js';
 import { attachTarget, declaredRequest } from './attach.js';
 import type { Attached } from './find.js';
@@ -57,7 +58,7 @@ export async function rejoinAttached(
       else await ctx.docker.startContainer(id);
     } catch (error) {
       ctx.log(
-        `dual: warning: attached container '${a.name}' of ${ws.id} could not rejoin the new container: ${(error as Error).message.split('\n')[0]}; attach it again with \`dual attach ${ws.id} ${a.name} ...\``,
+        `dual: warning: attached container '${a.name}' of ${ws.id} could not rejoin the new container: ${(error as Error).message.split('\n')[0]}; attach it again with \`${shellCommand(['dual', 'attach', ws.id, a.name, '--image', a.image])}\``,
       );
     }
   }

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DualError } from '../../model/errors.js';
+import { writeJsonAtomic } from '../atomic-file.js';
 
 /**
  * dual's own settings, in $DUAL_HOME/config.json. Holds the registered repos (name -> path)
@@ -86,16 +86,7 @@ export function loadSettings(file: string): Settings {
   return parseSettings(raw, file);
 }
 
-/** Write atomically (temp file + rename) so a crash or a concurrent reader never sees half a file. */
+/** Atomically: a crash or a concurrent reader (the proxy's watcher) never sees half a file. */
 export function saveSettings(file: string, settings: Settings): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
-    renameSync(temp, file);
-  } catch (error) {
-    // A full disk or a failed rename must not leave a stray temp file next to config.json.
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeJsonAtomic(file, settings, { pretty: true });
 }

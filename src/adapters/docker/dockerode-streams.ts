@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { DualError, engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress } from './connection.js';
+import { dockerodeOptions } from './engine-agent.js';
 import type { LogsOptions, PullProgress } from './engine.js';
 import { pullFailure } from './pull-failure.js';
 import { registryAuth } from './registry-auth.js';
@@ -16,10 +17,7 @@ export class DockerodeStreams {
   constructor() {
     const address = engineAddress();
     this.display = address.display;
-    this.docker =
-      address.kind === 'unix'
-        ? new Docker({ socketPath: address.socketPath })
-        : new Docker({ host: address.host, port: address.port, protocol: 'http' });
+    this.docker = new Docker(dockerodeOptions(address));
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {

@@ -107,6 +107,11 @@ export interface DockerEngine {
   /** A bridge network; fails with the engine's 409 when one of that name exists. */
   createNetwork(spec: NetworkSpec): Promise<void>;
   createContainer(spec: ContainerSpec): Promise<string>;
+  /**
+   * Whether the engine sees this host folder (it runs on this machine, or shares its files):
+   * false for a remote engine, where a bind mount of a worktree cannot work (mount-probe.ts).
+   */
+  seesHostPath(dir: string, labels: Record<string, string>): Promise<boolean>;
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;

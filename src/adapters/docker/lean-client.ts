@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress, type EngineAddress } from './connection.js';
+import { engineAgent } from './engine-agent.js';
 
 /**
  * A minimal Docker Engine API client over node:http, for the hot paths (`dual exec`,
@@ -11,20 +12,20 @@ import { engineAddress, type EngineAddress } from './connection.js';
  */
 export class LeanDockerClient {
   private readonly agent: http.Agent;
+  /** Upgraded (exec, attach) connections: fresh ones, as an upgraded socket never goes back into a pool. */
+  private readonly upgradeAgent: http.Agent;
 
   constructor(private readonly address: EngineAddress = engineAddress()) {
-    this.agent = new http.Agent({ keepAlive: true });
+    this.agent = engineAgent(address, { keepAlive: true });
+    this.upgradeAgent = engineAgent(address, { keepAlive: false });
   }
 
   get display(): string {
     return this.address.display;
   }
 
-  private options(method: string, path: string, headers: http.OutgoingHttpHeaders): http.RequestOptions {
-    const base = { method, path, headers: { Host: 'docker', ...headers }, agent: this.agent };
-    return this.address.kind === 'unix'
-      ? { ...base, socketPath: this.address.socketPath }
-      : { ...base, host: this.address.host, port: this.address.port };
+  private options(method: string, path: string, headers: http.OutgoingHttpHeaders, agent = this.agent): http.RequestOptions {
+    return { method, path, headers: { Host: 'docker', ...headers }, agent };
   }
 
   /** JSON request; a non-2xx answer becomes an ApiError with Docker's own message. */
@@ -66,8 +67,7 @@ export class LeanDockerClient {
       Upgrade: 'tcp',
     };
     return new Promise<Socket>((resolve, reject) => {
-      // A fresh connection: an upgraded socket never goes back into a pool.
-      const req = http.request({ ...this.options('POST', path, headers), agent: false });
+      const req = http.request(this.options('POST', path, headers, this.upgradeAgent));
       req.on('upgrade', (_res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve(socket);
@@ -84,6 +84,7 @@ export class LeanDockerClient {
 
   close(): void {
     this.agent.destroy();
+    this.upgradeAgent.destroy();
   }
 
   private wrapTransportError(error: Error): Error {

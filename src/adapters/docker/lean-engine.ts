@@ -1,6 +1,7 @@
 import type { ContainerDetails, ContainerSpec, ContainerSummary, DockerEngine, EngineFacts, NetworkDetails, NetworkSpec, PullProgress, VolumeSpec } from './engine.js';
 import { createBody, toDetails, toSummary, type InspectEntry, type ListEntry } from './answers.js';
 import { ApiError, LeanDockerClient } from './lean-client.js';
+import { mountProbeBody, mountProbeVerdict } from './mount-probe.js';
 import type { DockerodeStreams } from './dockerode-streams.js';
 
 /**
@@ -93,6 +94,18 @@ export class LeanEngine implements DockerEngine {
   async createContainer(spec: ContainerSpec): Promise<string> {
     const created = await this.client.request<{ Id: string }>('POST', `/containers/create?name=${encodeURIComponent(spec.name)}`, createBody(spec));
     return created.Id;
+  }
+
+  async seesHostPath(dir: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      // Only an engine that has an image of that name gets this far: it created the container, so it saw the folder.
+      const made = await this.client.request<{ Id: string }>('POST', '/containers/create', mountProbeBody(dir, labels));
+      await this.removeContainer(made.Id);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return mountProbeVerdict(error.statusCode, error.message) ?? true;
+    }
   }
 
   async startContainer(id: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { DualError } from '../../model/errors.js';
+import { readCaFiles } from './ca-files.js';
 import { tlsPaths } from './paths.js';
 import { EC_ALGORITHM, exportPrivateKeyPem, importPrivateKeyPem, randomSerial, subtle, x509 } from './x509.js';
 
@@ -48,23 +49,13 @@ export async function loadOrCreateCa(home: string): Promise<LocalCa & { created:
 
 /** The CA if it exists, undefined if not. A damaged one is an error naming what to delete. */
 export async function loadCa(home: string): Promise<LocalCa | undefined> {
-  const paths = tlsPaths(home);
-  let certPem: string;
-  let keyPem: string;
+  const files = readCaFiles(home);
+  if (!files) return undefined;
   try {
-    certPem = readFileSync(paths.caCert, 'utf8');
-    keyPem = readFileSync(paths.caKey, 'utf8');
+    const cert = new x509.X509Certificate(files.certPem);
+    return { certPem: files.certPem, cert, key: await importPrivateKeyPem(files.keyPem), fingerprint: fingerprintOf(files.certPem) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    // A key file someone loosened is tightened again: only the user may read it.
-    chmodSync(paths.caKey, 0o600);
-    const cert = new x509.X509Certificate(certPem);
-    return { certPem, cert, key: await importPrivateKeyPem(keyPem), fingerprint: fingerprintOf(certPem) };
-  } catch (error) {
-    throw new DualError(`dual's CA in ${paths.caDir} is damaged (${(error as Error).message}); run \`dual trust --uninstall\`, delete that directory and run \`dual trust\` again`);
+    throw new DualError(`dual's CA in ${tlsPaths(home).caDir} is damaged (${(error as Error).message}); run \`dual trust --uninstall\`, delete that directory and run \`dual trust\` again`);
   }
 }
 

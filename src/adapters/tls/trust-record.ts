@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { tlsPaths } from './paths.js';
+import { writeJsonAtomic } from '../atomic-file.js';
 
 /** One place `dual trust` put the CA: enough to take exactly that out again. */
 export interface TrustInstall {
@@ -32,10 +32,7 @@ export function readTrustRecord(home: string): TrustRecord | undefined {
 
 export function writeTrustRecord(home: string, record: TrustRecord): void {
   const file = tlsPaths(home).trustRecord;
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(temp, file);
+  writeJsonAtomic(file, record, { pretty: true, dirMode: 0o700 });
 }
 
 /** Once `dual trust` has put the CA somewhere a browser looks, dual prints https:// URLs. */

@@ -79,17 +79,13 @@ export function registerAttachedCommands(program: Command): void {
       await ctx.docker.logs(a.containerId, { follow: Boolean(opts.follow), tail: opts.tail, stdout: process.stdout, stderr: process.stderr, signal: abort.signal });
     });
 
+  // Run by cli.ts before commander (it needs the `--` verbatim); listed here for `dual attached --help`.
   attached
     .command('exec')
     .description('run a command in an attached container: dual attached exec <ws> <name> -- <cmd> (same rules as dual exec)')
     .helpOption(false)
     .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]')
-    .action(async (args: string[]) => {
-      const { attachedExec } = await import('./attached-exec.js');
-      process.exitCode = await attachedExec(rawArgsAfter('exec', args));
-    });
+    .allowExcessArguments();
 
   for (const verb of ['stop', 'start', 'rm'] as const) {
     attached
@@ -140,14 +136,4 @@ interface AttachFlags {
   volume: string[];
   publish: string[];
   json?: boolean;
-}
-
-/**
- * Commander drops the `--` that separates the command, and exec's grammar needs it: take the
- * arguments verbatim from argv after `attached exec` when they are there.
- */
-function rawArgsAfter(word: string, parsed: string[]): string[] {
-  const argv = process.argv;
-  const at = argv.findIndex((a, i) => a === word && argv[i - 1] === 'attached');
-  return at === -1 ? parsed : argv.slice(at + 1);
 }

@@ -20,6 +20,13 @@ Without a workspace, the one whose worktree holds the current directory is used.
   -u, --user USER       user inside the container (default: the workspace's user)
 `;
 
+export const ATTACHED_EXEC_USAGE = `Usage: dual attached exec <workspace> <name> [-e KEY=VAL]... [-w DIR] [-u USER] -- <command> [args...]
+
+Runs a command in an attached container and exits with its exit code (127 not found,
+126 not executable, 128+n when killed by signal n). stdin is passed through; a TTY is
+allocated only when stdin and stdout are both terminals; Ctrl-C reaches the command.
+`;
+
 /**
  * A small hand parser instead of commander: exec is the hot path, and its grammar is
  * fixed: options and an optional workspace, then `--`, then the command verbatim.

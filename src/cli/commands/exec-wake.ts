@@ -13,6 +13,8 @@ import { EXEC_OWN_ERROR } from './exec-failure.js';
 export async function wakeIfSleeping(stateDir: string, workspace: Workspace): Promise<boolean> {
   if (workspace.running || !workspace.containerId || !isSleeping(stateDir, workspace.containerId)) return false;
   process.stderr.write(`dual: waking ${workspace.id} (put to sleep while idle)\n`);
+  // Used from now on: the idle sweep must not put it back to sleep while it wakes.
+  touchActivity(stateDir, workspace.id);
   const code = await new Promise<number | null>((resolve) => {
     // argv[1] is bin/dual.js: this bundle is only ever loaded by it.
     const child = spawn(process.execPath, [process.argv[1]!, 'start', workspace.id], { stdio: ['ignore', 2, 'inherit'] });

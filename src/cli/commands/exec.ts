@@ -1,45 +1,55 @@
-import { join, relative, resolve, posix } from 'node:path';
-import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { dualHome } from '../../adapters/config/home.js';
 import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
 import { DualError } from '../../model/errors.js';
-import { resolveWorkspace } from '../../../workspaces/resolve.js';
+import { attachedExecTarget, workspaceExecTarget, type ExecTarget } from '../../../workspaces/exec/exec-target.js';
 import { runExec } from '../../../workspaces/exec/exec-session.js';
-import { EXEC_USAGE, parseExecArgs } from './exec-args.js';
-import { reportExecFailure } from './exec-failure.js';
+import { ATTACHED_EXEC_USAGE, EXEC_USAGE, parseExecArgs, type ExecArgs } from './exec-args.js';
+import { EXEC_OWN_ERROR, reportExecFailure } from './exec-failure.js';
 import { recordExecActivity, wakeIfSleeping } from './exec-wake.js';
 
+/** `dual exec [workspace] [options] -- <command>`: dispatched before commander (exec-main.ts). A sleeping workspace is woken first. */
+export function execCommand(argv: string[]): Promise<number> {
+  return runExecCommand(argv, EXEC_USAGE, (client, args, stateDir) =>
+    workspaceExecTarget(client, args.workspace, process.cwd(), dualHome(), args.workdir, (workspace) => wakeIfSleeping(stateDir, workspace)),
+  );
+}
 
-export async function execCommand(argv: string[]): Promise<number> {
+/** `dual attached exec <workspace> <name> [options] -- <command>`: exec's grammar after the workspace (cli.ts). */
+export async function attachedExecCommand(argv: string[]): Promise<number> {
+  const [workspace, ...rest] = argv;
+  if (workspace === undefined || workspace === '-h' || workspace === '--help') {
+    process.stdout.write(ATTACHED_EXEC_USAGE);
+    return workspace === undefined ? EXEC_OWN_ERROR : 0;
+  }
+  return runExecCommand(rest, ATTACHED_EXEC_USAGE, (client, args) => {
+    if (!args.workspace) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`);
+    return attachedExecTarget(client, workspace, args.workspace, dualHome(), args.workdir);
+  });
+}
+
+type TargetResolver = (client: LeanDockerClient, args: ExecArgs, stateDir: string) => Promise<ExecTarget>;
+
+/**
+ * The one exec session for both commands: parse, resolve the target, run it with the
+ * caller's stdio on the lean client (this is the hot path), counting as activity of its
+ * workspace for idle sleep. Exits with the command's code, or 125 for dual's own failures
+ * (exec-failure.ts).
+ */
+async function runExecCommand(argv: string[], usage: string, target: TargetResolver): Promise<number> {
   const client = new LeanDockerClient();
   try {
     const args = parseExecArgs(argv);
     if (args.help) {
-      process.stdout.write(EXEC_USAGE);
+      process.stdout.write(usage);
       return 0;
     }
-    const cwd = process.cwd();
-    const home = dualHome();
-    const stateDir = join(home, 'state');
-    let workspace = await resolveWorkspace(client, args.workspace, cwd, home);
-    if (!existsSync(workspace.worktree)) {
-      throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
-    }
-    const activityDone = recordExecActivity(stateDir, workspace.id);
-    if (await wakeIfSleeping(stateDir, workspace)) workspace = await resolveWorkspace(client, workspace.id, cwd, home);
-    if (!workspace.running) {
-      throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
-    }
+    const stateDir = join(dualHome(), 'state');
+    const { workspaceId, containerId, workingDir } = await target(client, args, stateDir);
+    const activityDone = recordExecActivity(stateDir, workspaceId);
     return await runExec(
       client,
-      {
-        containerId: workspace.containerId!,
-        cmd: args.command,
-        env: args.env,
-        workingDir: workingDirectory(workspace.worktree, cwd, args.workdir),
-        user: args.user,
-        tty: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-      },
+      { containerId, cmd: args.command, env: args.env, workingDir, user: args.user, tty: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     ).finally(activityDone);
   } catch (error) {
@@ -47,21 +57,4 @@ export async function execCommand(argv: string[]): Promise<number> {
   } finally {
     client.close();
   }
-}
-
-/**
- * The same relative directory as the caller when the caller is inside the worktree (the
- * worktree is mounted at its host path), else the worktree root; -w resolves against that.
- */
-export function workingDirectory(worktree: string, cwd: string, workdir?: string): string {
-  let base = worktree;
-  try {
-    const here = realpathSync(cwd);
-    const rel = relative(worktree, here);
-    if (rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel))) base = resolve(worktree, rel);
-  } catch {
-    // cwd vanished: use the root
-  }
-  if (!workdir) return base;
-  return posix.isAbsolute(workdir) ? workdir : posix.join(base, workdir);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { dualHome } from '../../adapters/config/home.js';
 import { DualError } from '../../model/errors.js';
 import { shellCommand } from '../../model/shell-quote.js';
+import { printJson } from '../report.js';
 
 /**
  * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
@@ -186,7 +187,3 @@ function describePorts(ports: number[]): string {
   return ports.length > 0 ? `port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}` : 'no ports yet (no workspace declares any)';
 }
 
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}

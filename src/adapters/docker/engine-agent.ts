@@ -1,0 +1,46 @@
+import http from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { EngineAddress } from './connection.js';
+import { dialTls } from './docker-tls.js';
+import { dialSsh } from './ssh-dial.js';
+
+/**
+ * How every client reaches the engine, whatever the transport: an http.Agent whose
+ * connections are a unix socket, a TCP socket, a TLS socket or an ssh child's stdio. Clients
+ * send plain HTTP requests through it and never look at the address themselves, so the lean
+ * client, dockerode and the proxy connect the same way to the same engine.
+ */
+export function engineAgent(address: EngineAddress, options: { keepAlive: boolean }): http.Agent {
+  return new EngineAgent(address, options);
+}
+
+/** dockerode's options for the same transport (it sends plain HTTP through the agent). */
+export function dockerodeOptions(address: EngineAddress): { protocol: 'http'; host: string; port: number; agent: http.Agent } {
+  return { protocol: 'http', host: 'docker', port: 80, agent: engineAgent(address, { keepAlive: true }) };
+}
+
+type Connected = (error: Error | null, socket?: Duplex) => void;
+
+/** Opens one connection to the engine; TLS hands it over after the handshake (docker-tls.ts). */
+export function dialEngine(address: EngineAddress, done: Connected): Duplex | undefined {
+  if (address.kind === 'unix') return connect(address.socketPath);
+  if (address.kind === 'ssh') return dialSsh(address.target, address.display);
+  if (!address.tls) return connect(address.port, address.host);
+  dialTls(address.host, address.port, address.tls, address.display, done);
+  return undefined;
+}
+
+class EngineAgent extends http.Agent {
+  constructor(
+    private readonly address: EngineAddress,
+    options: { keepAlive: boolean },
+  ) {
+    super(options);
+  }
+
+  // node:http accepts either a socket returned here or one passed to the callback later.
+  override createConnection(_options: unknown, callback: Connected): Duplex {
+    return dialEngine(this.address, callback) as Duplex;
+  }
+}
