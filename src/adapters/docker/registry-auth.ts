@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { dockerConfigDir } from './docker-context.js';
 
 /** Docker Hub's key in the Docker CLI's config (and the address its credential helpers know). */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
@@ -60,9 +60,8 @@ export function registryAuth(image: string, env: NodeJS.ProcessEnv = process.env
 }
 
 function readCliConfig(env: NodeJS.ProcessEnv): CliConfig | undefined {
-  const dir = env.DOCKER_CONFIG || join(homedir(), '.docker');
   try {
-    return JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as CliConfig;
+    return JSON.parse(readFileSync(join(dockerConfigDir(env), 'config.json'), 'utf8')) as CliConfig;
   } catch {
     return undefined;
   }
