@@ -44,6 +44,9 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
         await ctx.git.pruneWorktrees(repo.path);
         return createFresh(ctx, repo, options, id);
       case 'resume':
+        if (options.dataFrom) {
+          throw new DualError(`workspace ${id} already exists; --data-from applies only when a workspace is created (destroy it first to start over from ${options.dataFrom}'s data)`);
+        }
         return resumeExisting(ctx, { id, repo: repo.name, branch: options.branch, worktree: plan.worktree, containerId: plan.containerId }, options);
     }
   });

@@ -13,6 +13,8 @@ export interface CreateOptions {
   from?: string;
   /** Seconds to wait for every port to answer after start (default 120; 0 = do not wait). */
   portTimeoutSeconds?: number;
+  /** A workspace of the same repo whose attached containers' data the new one starts with (data-from.ts). */
+  dataFrom?: string;
 }
 
 export interface CreateResult {
