@@ -35,6 +35,8 @@ let stallBlobs: { layer: string; config: string };
 const WS_IMAGE = 'dual-test/pull:v1';
 const ATTACHED_IMAGE = 'dual-test/pull-attached:v1';
 const STALL_IMAGE = 'dual-test/pull-stall:v1';
+/** Not a Docker reference (an empty path component): the engine answers it with a bare redirect. */
+const BAD_IMAGE = 'dual-test//pull:v1';
 
 /** Every reference this file can make the engine pull, removed by exact reference after each test. */
 const pulledRefs = () =>
@@ -58,6 +60,7 @@ beforeAll(async () => {
     'no-tag': { '.dual.json': config(`${open.host}/dual-test/pull:no-such-tag`) },
     relayed: { '.dual.json': config(`${relay.host}/${WS_IMAGE}`) },
     stalled: { '.dual.json': config(`${relay.host}/${STALL_IMAGE}`) },
+    'bad-ref': { '.dual.json': config(BAD_IMAGE) },
   });
   await dualOk(['add', repoPath, '--name', repo], { env });
 });
@@ -172,6 +175,17 @@ describe('a pull that fails: one line, exit 1, nothing left behind', () => {
     const ok = await dualOk(['create', repo, 'locked-new', '--from', 'locked'], { env });
     expect(ok.stderr).toContain(`\n  Status: Downloaded newer image for ${image}\n`);
     await dualOk(['destroy', `${repo}-locked-new`, '--force'], { env });
+  });
+
+  it('an image name that is not a reference: one line before any pull, and nothing left', async () => {
+    const before = worktrees();
+    const r = await runDual(['create', repo, 'bad-ref-new', '--from', 'bad-ref'], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      `dual: '${BAD_IMAGE}' is not a valid image reference ([registry[:port]/]name[:tag], lowercase name); fix the image in .dual.json or --image`,
+    ]);
+    expect(r.stdout).toBe('');
+    expectNothingLeft('bad-ref-new', before, BAD_IMAGE);
   });
 
   it('an unknown tag', async () => {

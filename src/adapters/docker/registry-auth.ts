@@ -1,23 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageRegistry } from '../../model/image-reference.js';
 import { dockerConfigDir } from './docker-context.js';
 
 /** Docker Hub's key in the Docker CLI's config (and the address its credential helpers know). */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
-
-/**
- * The registry an image reference names, as Docker reads it: the first path component when it
- * looks like a host (has a dot or a port, is `localhost`, or has an uppercase letter), else
- * Docker Hub (`docker.io`).
- */
-export function imageRegistry(image: string): string {
-  const slash = image.indexOf('/');
-  if (slash === -1) return 'docker.io';
-  const first = image.slice(0, slash);
-  const isHost = /[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase();
-  return isHost ? first : 'docker.io';
-}
 
 /** What the Engine API takes in X-Registry-Auth (dockerode's `authconfig`). */
 export interface RegistryAuth {
