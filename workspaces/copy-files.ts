@@ -25,10 +25,14 @@ function recordFile(home: string, id: string): string {
 }
 
 /** Returns the paths copied (relative to the worktree), for a rollback. */
-export async function copyLocalFiles(ctx: Context, repoPath: string, worktree: string, id: string): Promise<string[]> {
+export async function copyLocalFiles(ctx: Context, repoPath: string, worktree: string, id: string, branchCopy: readonly string[]): Promise<string[]> {
   const main = realpathSync(repoPath);
   if (main === worktree) return []; // the main checkout itself
   const paths = loadDualJson(main).copy;
+  const ignored = branchCopy.filter((p) => !paths.includes(p));
+  if (ignored.length > 0) {
+    ctx.log(`dual: copy: ${ignored.join(', ')} not copied: the list is read from the main checkout's .dual.json (${main}), so a branch cannot choose which of your local files it receives; add them there`);
+  }
   if (paths.length === 0) return [];
   const record: CopyRecord = {};
   const copied: string[] = [];

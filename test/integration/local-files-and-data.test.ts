@@ -31,7 +31,7 @@ beforeAll(async () => {
   makeRepo(
     repoPath,
     { '.dual.json': JSON.stringify(CONFIG), '.gitignore': '.env\ncerts/\nnode_modules/\n' },
-    { tracked: {} },
+    { tracked: {}, 'asks-more': { '.dual.json': JSON.stringify({ ...CONFIG, copy: [...CONFIG.copy, 'secrets/prod.key'] }) } },
   );
   git(repoPath, 'checkout', '-q', 'tracked');
   writeFileSync(join(repoPath, '.env'), 'KEY=from-the-branch\n');
@@ -66,6 +66,15 @@ describe('copy: local files from the main checkout', () => {
     const r = await dualOk(['create', repo, 'tracked'], { env });
     expect(readFileSync(join(worktree('tracked'), '.env'), 'utf8')).toBe('KEY=from-the-branch\n');
     expect(r.stderr).toContain('.env (already in the worktree)');
+  });
+
+  it("takes the list from the main checkout's .dual.json: a branch asking for more gets only that, and is told", async () => {
+    mkdirSync(join(repoPath, 'secrets'), { recursive: true });
+    writeFileSync(join(repoPath, 'secrets', 'prod.key'), 'do not hand out');
+    const r = await dualOk(['create', repo, 'asks-more'], { env });
+    expect(r.stderr).toContain(`dual: copy: secrets/prod.key not copied: the list is read from the main checkout's .dual.json (${repoPath}), so a branch cannot choose which of your local files it receives; add them there\n`);
+    expect(existsSync(join(worktree('asks-more'), 'secrets', 'prod.key'))).toBe(false);
+    expect(readFileSync(join(worktree('asks-more'), '.env'), 'utf8')).toBe('KEY=local-secret\n');
   });
 
   it('destroy deletes unchanged copies without --force and refuses a changed one', async () => {

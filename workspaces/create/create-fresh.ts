@@ -40,7 +40,7 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     });
     await ensureWorkspaceNetwork(ctx.docker);
     run.checkpoint();
-    const copied = await copyLocalFiles(ctx, repo.path, worktree, id);
+    const copied = await copyLocalFiles(ctx, repo.path, worktree, id, config.copy);
     run.made('copied local files', () => undoLocalCopies(ctx.paths.home, id, worktree, copied));
     const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });
     await makeVolumes(ctx, run, identity, config);
