@@ -65,9 +65,9 @@ export class ApiEngine implements DockerEngine {
   }
 
   /** With the credentials `docker login` stored for the image's registry, as `docker pull` would. */
-  async pullImage(image: string, onProgress: PullProgress): Promise<void> {
+  async pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void> {
     try {
-      await pullImage(this.api, image, onProgress, registryAuth(image));
+      await pullImage(this.api, image, onProgress, registryAuth(image), signal);
     } catch (error) {
       // The engine's refusal (before or inside the stream) or a connection cut mid-pull: one line saying what to do.
       if (error instanceof DockerError || !(error instanceof DualError)) throw pullFailure(image, (error as Error).message);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DualError } from '../../model/errors.js';
 import type { ApiTransport } from './api-transport.js';
 import type { ContainerInspect } from './api-types.js';
 import { demuxTo } from './demux.js';
@@ -12,20 +13,32 @@ import type { RegistryAuth } from './registry-auth.js';
 /**
  * POST /images/create: progress events as they come. A failure after the stream began (a
  * layer cut off, a digest mismatch) is an event with `error`, not a failed answer: it rejects too.
+ * Aborting `signal` closes the connection, which makes the engine cancel the pull; it rejects
+ * with "interrupted", never resolves as if the image were there.
  */
-export async function pullImage(api: ApiTransport, image: string, onProgress: PullProgress, auth?: RegistryAuth): Promise<void> {
+export async function pullImage(api: ApiTransport, image: string, onProgress: PullProgress, auth?: RegistryAuth, signal?: AbortSignal): Promise<void> {
   const { repository, tag } = parseImageReference(image);
   // The engine decodes X-Registry-Auth as padded URL-safe base64 (what the docker CLI sends).
   const headers = auth ? { 'X-Registry-Auth': Buffer.from(JSON.stringify(auth)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_') } : {};
-  const res = await api.stream('POST', `/images/create?fromImage=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`, undefined, headers);
   let failure: DockerError | undefined;
-  onJsonLines(res, (value) => {
-    const event = value as Parameters<PullProgress>[0] & { error?: string; errorDetail?: { message?: string } };
-    if (event.error || event.errorDetail) failure ??= dockerErrorFromStream(event);
-    else onProgress(event);
-  });
-  await ended(res);
+  try {
+    const res = await api.stream('POST', `/images/create?fromImage=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`, undefined, headers, signal);
+    onJsonLines(res, (value) => {
+      const event = value as Parameters<PullProgress>[0] & { error?: string; errorDetail?: { message?: string } };
+      if (event.error || event.errorDetail) failure ??= dockerErrorFromStream(event);
+      else onProgress(event);
+    });
+    await ended(res);
+  } catch (error) {
+    if (signal?.aborted) throw pullInterrupted(image);
+    throw error;
+  }
+  if (signal?.aborted) throw pullInterrupted(image);
   if (failure) throw failure;
+}
+
+function pullInterrupted(image: string): DualError {
+  return new DualError(`the pull of ${image} was interrupted`);
 }
 
 /** `name[:tag]`, `name@digest`, `host:port/name[:tag]` as the engine wants them: the tag apart, `latest` by default. */

@@ -32,11 +32,15 @@ export class ApiTransport {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** The answer as a stream, once its headers say success (the caller reads or destroys it). */
-  stream(method: string, path: string, body?: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): Promise<http.IncomingMessage> {
+  /**
+   * The answer as a stream, once its headers say success (the caller reads or destroys it).
+   * Aborting `signal` closes the connection, before or after the answer began: the engine
+   * then cancels what the request started (a pull).
+   */
+  stream(method: string, path: string, body?: unknown, extraHeaders: http.OutgoingHttpHeaders = {}, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = http.request(this.options(method, path, { ...extraHeaders, ...jsonHeaders(payload) }), (res) => {
+      const req = http.request({ ...this.options(method, path, { ...extraHeaders, ...jsonHeaders(payload) }), signal }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(res);
         else rejectWithAnswer(res, reject);

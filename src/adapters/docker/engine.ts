@@ -144,7 +144,8 @@ export interface DockerEngine {
   /** The engine's inspect answer itself, for callers that read more than ContainerDetails (routes, clones). */
   inspectAnswer(nameOrId: string): Promise<ContainerInspect | undefined>;
   imageExists(image: string): Promise<boolean>;
-  pullImage(image: string, onProgress: PullProgress): Promise<void>;
+  /** Aborting `signal` closes the request: the engine cancels the pull (nothing is tagged). */
+  pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void>;
   createVolume(spec: VolumeSpec): Promise<void>;
   listVolumes(labelFilters: string[]): Promise<Array<{ name: string; labels: Record<string, string> }>>;
   removeVolume(name: string): Promise<void>;
