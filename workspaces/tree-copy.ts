@@ -44,9 +44,9 @@ const PARALLEL = 16;
 export async function copyTree(sourceRoot: string, destRoot: string, rel: string, options: TreeCopyOptions): Promise<TreeCopyResult> {
   const source = realpathSync(sourceRoot);
   const result: TreeCopyResult = { files: [], bytes: 0, skipped: [] };
-  const destBlocked = destinationProblem(destRoot, rel);
-  if (destBlocked) {
-    result.skipped.push(`${rel} (${destBlocked})`);
+  const blocked = sourceProblem(source, rel) ?? destinationProblem(destRoot, rel);
+  if (blocked) {
+    result.skipped.push(`${rel} (${blocked})`);
     return result;
   }
   await fs.mkdir(dirname(join(destRoot, rel)), { recursive: true });
@@ -117,6 +117,21 @@ export async function copyTree(sourceRoot: string, destRoot: string, rel: string
   // Directories last, deepest first: writing into a directory changes its mtime.
   for (const d of dirTimes.reverse()) await fs.utimes(d.path, d.atime, d.mtime).catch(() => undefined);
   return result;
+}
+
+/**
+ * Why `rel` cannot be read under sourceRoot: a parent that is a symlink leading out of it
+ * (`config -> /etc` with `config/.env` listed). The per-file check would refuse it anyway;
+ * this says why, before a directory is made for it.
+ */
+function sourceProblem(sourceRoot: string, rel: string): string | undefined {
+  let parent;
+  try {
+    parent = realpathSync(dirname(join(sourceRoot, rel)));
+  } catch {
+    return undefined; // missing: reported as gone
+  }
+  return isInside(sourceRoot, parent) ? undefined : 'reached through a symlink leading outside';
 }
 
 /** Why `rel` cannot be written under destRoot (a part that is a symlink, or a parent that is a file), if so. */
