@@ -2,7 +2,8 @@ import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 import type { Context } from '../../src/adapters/context.js';
 import { urlScheme } from '../../src/adapters/tls/trust-record.js';
 import { workspaceUrls } from '../../src/model/workspace.js';
-import type { WorkspaceRef, ReadyOptions } from '../bring-up.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
+import type { ReadyOptions } from '../bring-up.js';
 import { DEFAULT_PORT_TIMEOUT_SECONDS } from '../port-wait.js';
 
 export interface CreateOptions {

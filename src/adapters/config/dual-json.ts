@@ -5,7 +5,7 @@ import { validateAttachedName } from '../../model/naming.js';
 import { boundedEnv, boundedImage, boundedList, boundedScript, LIMITS, readBoundedFile } from './dual-json-limits.js';
 
 export const DUAL_JSON = '.dual.json';
-export const DEFAULT_IMAGE = 'node:22';
+const DEFAULT_IMAGE = 'node:22';
 
 /** The proxy opens the same port on the host: never a privileged one because a branch asked. */
 const port = z
