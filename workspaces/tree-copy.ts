@@ -60,9 +60,9 @@ type Kind = 'file' | 'directory' | 'symlink' | 'other' | 'unknown' | 'gone';
 export async function copyTree(sourceRoot: string, destRoot: string, rel: string, options: TreeCopyOptions): Promise<TreeCopyResult> {
   const source = realpathSync(sourceRoot);
   const result: TreeCopyResult = { files: [], bytes: 0, skipped: [] };
-  const destBlocked = destinationProblem(destRoot, rel);
-  if (destBlocked) {
-    result.skipped.push(`${rel} (${destBlocked})`);
+  const blocked = sourceProblem(source, rel) ?? destinationProblem(destRoot, rel);
+  if (blocked) {
+    result.skipped.push(`${rel} (${blocked})`);
     return result;
   }
   await fs.mkdir(dirname(join(destRoot, rel)), { recursive: true });
@@ -215,6 +215,21 @@ function linkInside(root: string, from: string, to: string, fits: (size: number)
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Why `rel` cannot be read under sourceRoot: a parent that is a symlink leading out of it
+ * (`config -> /etc` with `config/.env` listed). The per-file check would refuse it anyway;
+ * this says why, before a directory is made for it.
+ */
+function sourceProblem(sourceRoot: string, rel: string): string | undefined {
+  let parent;
+  try {
+    parent = realpathSync(dirname(join(sourceRoot, rel)));
+  } catch {
+    return undefined; // missing: reported as gone
+  }
+  return isInside(sourceRoot, parent) ? undefined : 'reached through a symlink leading outside';
 }
 
 /** Why `rel` cannot be written under destRoot (a part that is a symlink, or a parent that is a file), if so. */

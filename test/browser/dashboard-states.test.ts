@@ -91,6 +91,18 @@ describe('dashboard states', () => {
     expect(await page.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
   });
 
+  it('stops a sleeping workspace from its Stop button, so a request no longer wakes it; Start brings it back', async () => {
+    const page = await openDashboard('light');
+    await dualOk(['sleep', mainId], { env });
+    await waitForStatus(page, mainId, 'sleeping');
+    await page.click(`${row(mainId)} button[data-action="stop"]`);
+    await waitForStatus(page, mainId, 'stopped');
+    expect((await request(port, `${mainId}.localhost:${port}`)).status).toBe(503);
+    expect((JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; state: string }>).find((w) => w.id === mainId)?.state).toBe('exited');
+    await page.click(`${row(mainId)} button[data-action="start"]`);
+    await waitForStatus(page, mainId, 'serving');
+  }, 120_000);
+
   it('follows the system colour scheme: light text on dark in dark mode, and the reverse', async () => {
     const light = await colours(await openDashboard('light'));
     const dark = await colours(await openDashboard('dark'));

@@ -61,6 +61,18 @@ describe('copyTree: copies are data, nothing followed out of the source', () => 
     expect(existsSync(join(elsewhere, 'x.js'))).toBe(false);
   });
 
+  it('refuses a path reached through a symlinked parent leading out of the source, saying so and leaving no empty directory', async () => {
+    const { from, to } = pair();
+    const outside = join(root, `outside-${n}`);
+    mkdirSync(outside);
+    writeFileSync(join(outside, '.env'), 'STOLEN=1');
+    symlinkSync(outside, join(from, 'config'));
+    const result = await copyTree(from, to, 'config/.env', { linkRoot: to, hash: true, ...big });
+    expect(result.skipped).toEqual(['config/.env (reached through a symlink leading outside)']);
+    expect(result.files).toEqual([]);
+    expect(existsSync(join(to, 'config'))).toBe(false);
+  });
+
   it('never overwrites, and stops at the limits', async () => {
     const { from, to } = pair();
     mkdirSync(join(from, 'd'));

@@ -33,7 +33,11 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     run.checkpoint();
     const config = await workspaceConfig(ctx, worktree);
     const image = options.image ?? config.image;
-    await ensureImage(ctx, image);
+    // Ctrl-C stops a pull (it may take minutes): its failure then reads as the interrupt.
+    await ensureImage(ctx, image, run.signal).catch((error: unknown) => {
+      run.checkpoint();
+      throw error;
+    });
     await ensureWorkspaceNetwork(ctx.docker);
     run.checkpoint();
     const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });

@@ -374,6 +374,8 @@ export function dashboardApp(): void {
     box.append(button('logs', 'logs', 'Logs', () => openLogs(w.id, null)));
     box.append(running ? button('stop', 'toggle', 'Stop', () => void act(w.id, 'stop', false)) : button('start', 'toggle', 'Start', () => void act(w.id, 'start', false)));
     if (running) box.append(button('restart', 'restart', 'Restart', () => void act(w.id, 'restart', false)));
+    // A sleeping workspace wakes on the next request; Stop makes it stopped by the user, which nothing wakes.
+    if (w.status === 'sleeping') box.append(button('stop', 'stop', 'Stop', () => void act(w.id, 'stop', false)));
     box.append(button('destroy', 'destroy', 'Destroy', () => confirmDestroy(w.id), { class: 'danger' }));
     return el('td', { 'data-col': 'actions' }, box);
   }
