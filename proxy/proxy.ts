@@ -88,7 +88,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces(), scheme: urlScheme() }, true),
     urlScheme,
   });
-  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, log, minuteMs: options.idleMinuteMs });
+  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, engine: docker, log, minuteMs: options.idleMinuteMs });
   const deps = {
     wake: idle.wake,
     dashboard,
