@@ -47,6 +47,8 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
+        // Chromium keeps 250 resource timing entries by default: room for all the page's requests.
+        await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
         page.setDefaultTimeout(120_000);
         const failed: string[] = [];
         page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
