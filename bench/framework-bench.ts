@@ -53,7 +53,7 @@ export async function benchFramework(env: BenchEnv, app: RealApp, port: number, 
 }
 
 /** Runs the dual command and, meanwhile, polls the workspace through the proxy; ms from spawn to the first 200. */
-async function timeToFirst200(env: BenchEnv, args: string[], id: string, port: number): Promise<number> {
+export async function timeToFirst200(env: BenchEnv, args: string[], id: string, port: number): Promise<number> {
   const started = performance.now();
   const command = timedRun(process.execPath, [env.dualBin, ...args], env.env);
   let failed: string | undefined;

@@ -3,6 +3,7 @@ import type { CreateTiming } from './create-bench.js';
 import type { Timing } from './exec-bench.js';
 import type { FrameworkTiming } from './framework-bench.js';
 import type { PageLoadRow } from './page-load.js';
+import type { SeedTiming } from './seed-bench.js';
 import { fmt, ratio } from './stats.js';
 
 export type PathName = 'direct' | 'dual' | 'nginx' | 'caddy';
@@ -75,6 +76,36 @@ export function renderMarkdown(r: Report): string {
   }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Issue 11: a new branch with and without a seeded node_modules (same setup `npm install`,
+ * warm npm cache). Its own section of BENCHMARKS.md (`seed`), so `BENCH_ONLY=seed` records it.
+ */
+export function renderSeedMarkdown(date: string, environment: string, seeds: SeedTiming[]): string {
+  const lines = [
+    `## ${date}: seeded dependencies`,
+    '',
+    `Machine: 2 cores, noisy shared machine: ratios, not absolute truths. ${environment}`,
+    '',
+    'Command: `BENCH_ONLY=seed npm run bench` (or the full `npm run bench`). Wall time from spawning `dual create` to the first 200 through `dual proxy`; same `.dual.json` for both rows (`setup: npm install --no-audit --no-fund`, `seed: {node_modules: [package-lock.json]}`), warm npm cache; unseeded runs have no other workspace and an empty seed cache.',
+    '',
+    '| measure | p50 ms | samples ms | seeded / unseeded |',
+    '|---|---|---|---|',
+    ...seedRows(seeds),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function seedRows(seeds: SeedTiming[]): string[] {
+  return seeds.flatMap((s) => {
+    const name = s.app === 'vite' ? 'Vite 8 app' : 'Next.js 16 app';
+    const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
+    return [
+      `| ${name}, **unseeded** (n=${s.unseeded.length}) | ${fmt(s.unseededP50)} | ${all(s.unseeded)} | – |`,
+      `| ${name}, **seeded** node_modules (n=${s.seeded.length}) | ${fmt(s.seededP50)} | ${all(s.seeded)} | ${ratio(s.seededP50, s.unseededP50)} |`,
+    ];
+  });
 }
 
 

@@ -10,25 +10,26 @@ import { benchCreate, type CreateTiming } from './create-bench.js';
 import { startDualProxy, type RunningProxy } from './dual-proxy.js';
 import { benchExec, type Timing } from './exec-bench.js';
 import { benchFramework, type FrameworkTiming } from './framework-bench.js';
+import { benchSeed, seedRepoName, type SeedTiming } from './seed-bench.js';
 import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 import { benchPageLoad, type PageLoadRow } from './page-load.js';
 import { tlsPaths } from '../src/adapters/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
-import { recordInFile, renderMarkdown } from './report.js';
+import { recordInFile, renderMarkdown, renderSeedMarkdown } from './report.js';
 import { findTool, freePort } from './tools.js';
 import { NEXT_APP, requireRegistry, VITE_APP } from '../test/real/real-app.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const PAGE_MODULES = 1000;
 /**
- * BENCH_ONLY=page,proxy (any of cli, proxy, page, apps) runs only those sections, e.g. the
+ * BENCH_ONLY=page,proxy (any of cli, proxy, page, apps, seed) runs only those sections, e.g. the
  * page-load rows again when the machine is quieter; a partial run prints its table and
  * leaves BENCHMARKS.md alone.
  */
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'cli,proxy,page,apps').split(',').map((s) => s.trim()));
-const PARTIAL = ['cli', 'proxy', 'page', 'apps'].some((s) => !SECTIONS.has(s));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'cli,proxy,page,apps,seed').split(',').map((s) => s.trim()));
+const PARTIAL = ['cli', 'proxy', 'page', 'apps', 'seed'].some((s) => !SECTIONS.has(s));
 
 async function main(): Promise<void> {
   const env = new BenchEnv();
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     await nginx?.stop();
     await caddy?.stop();
     let removed = 0;
-    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`]) removed += await removeLabelled(repo);
+    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`, seedRepoName(env, VITE_APP), seedRepoName(env, NEXT_APP)]) {
+      removed += await removeLabelled(repo);
+    }
     log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}[-vite|-next]`);
     if (!process.env.BENCH_TMP) rmSync(env.root, { recursive: true, force: true });
   };
@@ -149,19 +152,24 @@ async function main(): Promise<void> {
 
     // Real apps last: their dev servers would otherwise share the cores with wrk.
     const frameworks: FrameworkTiming[] = [];
-    if (SECTIONS.has('apps') && targets.some((t) => t.name === 'dual')) {
+    const seeds: SeedTiming[] = [];
+    if ((SECTIONS.has('apps') || SECTIONS.has('seed')) && targets.some((t) => t.name === 'dual')) {
       try {
         await requireRegistry();
-        for (const app of [VITE_APP, NEXT_APP]) frameworks.push(await benchFramework(env, app, port, log));
+        if (SECTIONS.has('apps')) for (const app of [VITE_APP, NEXT_APP]) frameworks.push(await benchFramework(env, app, port, log));
+        // Issue 11: a new branch with and without a seeded node_modules.
+        if (SECTIONS.has('seed')) for (const app of [VITE_APP, NEXT_APP]) seeds.push(await benchSeed(env, app, port, log));
       } catch (error) {
         log(`bench: real apps: ${(error as Error).message}`);
         notes.push(`Real Vite/Next.js apps not measured: ${(error as Error).message.split('\n')[0]}`);
       }
     }
 
+    const date = new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ');
+    const environment = `${versions(env.docker, nginxBin, caddyBin)} Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
     const markdown = renderMarkdown({
-      date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' '),
-      environment: `${versions(env.docker, nginxBin, caddyBin)} Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`,
+      date,
+      environment,
       exec,
       create,
       frameworks,
@@ -171,6 +179,12 @@ async function main(): Promise<void> {
       notes,
     });
     process.stdout.write(`\n${markdown}`);
+    if (seeds.length > 0) {
+      const seedMarkdown = renderSeedMarkdown(date, environment, seeds);
+      process.stdout.write(`\n${seedMarkdown}`);
+      recordInFile(join(env.checkout, 'BENCHMARKS.md'), seedMarkdown, 'seed');
+      log('bench: seeded-dependency rows recorded in BENCHMARKS.md');
+    }
     if (PARTIAL) {
       log(`bench: partial run (BENCH_ONLY=${[...SECTIONS].join(',')}): BENCHMARKS.md left as it is`);
     } else {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { DualError } from '../src/model/errors.js';
 
-export function isLoopbackAddress(address: string): boolean {
+function isLoopbackAddress(address: string): boolean {
   if (address === 'localhost' || address === '::1') return true;
   return isIP(address) === 4 && address.startsWith('127.');
 }

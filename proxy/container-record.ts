@@ -1,6 +1,7 @@
 import { LABEL, parsePortsLabel } from '../src/model/labels.js';
 import { containerHasSetup } from '../src/model/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
+import { identityFromLabels } from '../src/model/workspace.js';
 import { idleMinutes } from '../src/model/sleep-state.js';
 
 /**
@@ -49,7 +50,7 @@ export interface InspectAnswer {
 
 export function recordFromInspect(answer: InspectAnswer): ContainerRecord | undefined {
   const labels = answer.Config?.Labels ?? {};
-  const workspace = labels[LABEL.workspace];
+  const { id: workspace, repo, branch, worktree } = identityFromLabels(labels);
   if (!workspace) return undefined;
   const settings = answer.NetworkSettings ?? {};
   return {
@@ -58,9 +59,9 @@ export function recordFromInspect(answer: InspectAnswer): ContainerRecord | unde
     attached: labels[LABEL.attached],
     name: answer.Name.replace(/^\//, ''),
     state: answer.State?.Status ?? 'unknown',
-    repo: labels[LABEL.repo] ?? '',
-    branch: labels[LABEL.branch] ?? '',
-    worktree: labels[LABEL.worktree] ?? '',
+    repo,
+    branch,
+    worktree,
     ports: labels[LABEL.ports] === undefined ? [3000] : parsePortsLabel(labels[LABEL.ports]),
     hostRewrite: labels[LABEL.hostRewrite] === 'localhost',
     hasSetup: containerHasSetup(labels),

@@ -54,7 +54,7 @@ export function forwardHttp(pool: Dispatcher, req: IncomingMessage, res: ServerR
 }
 
 /** The client came over TLS (HTTP/1.1 or h2; h2 requests see their session's TLS socket). */
-export function isTls(req: IncomingMessage): boolean {
+function isTls(req: IncomingMessage): boolean {
   return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
 }
 

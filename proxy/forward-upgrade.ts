@@ -97,7 +97,7 @@ export function openUpgradeRequest(
 }
 
 /** Node's parser fails with HPE_* when the upstream wrote something that is not HTTP (Next.js's bare `Unauthorized`). */
-export function classifyUpgradeError(error: NodeJS.ErrnoException & { rawPacket?: unknown }): UpgradeFailure {
+function classifyUpgradeError(error: NodeJS.ErrnoException & { rawPacket?: unknown }): UpgradeFailure {
   return error.code?.startsWith('HPE_') ? { kind: 'not-http', answer: printable(error.rawPacket) } : { kind: 'connect-failed', error };
 }
 

@@ -12,8 +12,8 @@ import { DualError } from '../src/model/errors.js';
  * The file carries MARKER, so uninstall only ever removes what install wrote.
  */
 export const MARKER = 'Written by `dual proxy install`';
-export const SYSTEMD_UNIT = 'dual-proxy.service';
-export const LAUNCHD_LABEL = 'dev.dual.proxy';
+const SYSTEMD_UNIT = 'dual-proxy.service';
+const LAUNCHD_LABEL = 'dev.dual.proxy';
 /** Install records the directories it had to create in the file, so uninstall removes exactly those. */
 const MADE = 'directory made by install:';
 

@@ -160,7 +160,7 @@ export const HOST_REFUSED_PAGE: RenderedPage = Object.freeze({
   body: "dual serves only localhost and *.localhost (DNS-rebinding protection); to serve another domain, add it to proxy.domains in dual's config.json\n",
 });
 
-export const HOST_MISSING_PAGE: RenderedPage = Object.freeze({
+const HOST_MISSING_PAGE: RenderedPage = Object.freeze({
   status: 400,
   code: 'host-missing',
   contentType: 'text/plain; charset=utf-8',

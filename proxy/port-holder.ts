@@ -9,7 +9,7 @@ export interface PortHolder {
  * Which process listens on a TCP port, so "port in use" can name it. Linux only (/proc);
  * elsewhere, or when the process belongs to another user, undefined.
  */
-export function findPortHolder(port: number): PortHolder | undefined {
+function findPortHolder(port: number): PortHolder | undefined {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;

@@ -118,7 +118,7 @@ function hostPort(address: string, port: number): string {
   return `${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
-export function pinnedPortError({ port, code }: { port: number; code: string }): DualError {
+function pinnedPortError({ port, code }: { port: number; code: string }): DualError {
   if (code === 'EADDRINUSE') return new DualError(`port ${port} is in use by ${describePortHolder(port)}; stop it or pick another port with --port`);
   if (code === 'EACCES') return new DualError(`port ${port} needs privileges to listen on; pick a port above 1023 with --port`);
   return new DualError(`cannot listen on port ${port} (${code}); check --bind and --port`);

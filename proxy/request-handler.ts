@@ -219,7 +219,7 @@ export function upgradeRoute(deps: HandlerDeps, workspace: WorkspaceView, upstre
 }
 
 /** One page per upgrade failure. */
-export function upgradeFailurePage(failure: UpgradeFailure, workspace: WorkspaceView, port: number, log: ProxyLog): Page {
+function upgradeFailurePage(failure: UpgradeFailure, workspace: WorkspaceView, port: number, log: ProxyLog): Page {
   if (failure.kind === 'not-http') {
     log.warn('upstream refused a WebSocket upgrade without an HTTP answer', { workspace: workspace.id, port, answer: failure.answer });
     return { kind: 'upgrade-refused', workspace, answer: failure.answer };

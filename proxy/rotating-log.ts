@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 
 /** logs/proxy.log is cut at this size into proxy.log.1 (one old file kept): at most about 2 x this on disk. */
-export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 /** DUAL_PROXY_LOG_MAX_BYTES overrides the bound (tests use a few KiB). */
-export function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+function logMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.DUAL_PROXY_LOG_MAX_BYTES);
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_LOG_MAX_BYTES;
 }

@@ -131,7 +131,7 @@ function preferred(candidate: ContainerRecord, current: ContainerRecord): boolea
   return candidate.containerId < current.containerId;
 }
 
-export function upstreamOf(record: ContainerRecord, port: number, mode: UpstreamMode): Upstream | undefined {
+function upstreamOf(record: ContainerRecord, port: number, mode: UpstreamMode): Upstream | undefined {
   if (mode === 'bridge') {
     if (!record.bridgeIp) return undefined;
     return { host: record.bridgeIp, port, origin: `http://${record.bridgeIp}:${port}` };

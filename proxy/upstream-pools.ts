@@ -20,7 +20,7 @@ type Pool = PoolType;
  * can take a minute on a big app), short enough that an upstream that accepted the connection
  * and never answers gives its pool connection back: the client gets a 504 page.
  */
-export const UPSTREAM_HEADERS_TIMEOUT_MS = 5 * 60_000;
+const UPSTREAM_HEADERS_TIMEOUT_MS = 5 * 60_000;
 
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();

@@ -4,15 +4,8 @@ import { reviveAttached, stopAllAttached } from './attached/revive.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { waitForPorts } from './port-wait.js';
 import { clearSetupOutcome, followSetup, setupFailed, setupState } from './setup.js';
+import type { WorkspaceRef } from '../src/model/workspace.js';
 
-/** A workspace whose container exists. */
-export interface WorkspaceRef {
-  id: string;
-  repo: string;
-  branch: string;
-  worktree: string;
-  containerId: string;
-}
 
 export interface ReadyOptions {
   /** 0 = do not wait for the ports. */
@@ -79,7 +72,7 @@ async function restartContainer(ctx: Context, ws: WorkspaceRef): Promise<SetupRu
 export async function awaitReady(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions, run: SetupRun = 'maybe'): Promise<void> {
   if (config.setup && (run === 'runs' || setupState(ctx, ws.id).kind !== 'ok')) {
     const details = await ctx.docker.inspectContainer(ws.containerId);
-    const outcome = await followSetup(ctx, ws, { since: currentRunSince(details), output: process.stderr, interrupted: options.interrupted });
+    const outcome = await followSetup(ctx, ws, { since: currentRunSince(details), output: ctx.output, interrupted: options.interrupted });
     if (outcome.kind === 'failed') throw setupFailed(ws, outcome.exitCode);
   }
   if (config.start && options.portTimeoutMs > 0) await waitForPorts(ctx, ws, config.ports, { timeoutMs: options.portTimeoutMs, interrupted: options.interrupted });

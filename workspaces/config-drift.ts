@@ -10,7 +10,7 @@ import { ENTRY_PROTOCOL } from './entry.js';
  * tell which ones changed and recreate the container (keeping worktree, volumes and attached
  * containers) instead of silently running the old ones.
  */
-export const SHAPING_KEYS = ['image', 'ports', 'start', 'setup', 'env', 'volumes', 'hostHeader', 'attached', 'trustHostCA', 'npmCache', 'idle'] as const;
+const SHAPING_KEYS = ['image', 'ports', 'start', 'setup', 'env', 'volumes', 'hostHeader', 'attached', 'trustHostCA', 'npmCache', 'idle'] as const;
 
 /** Shown instead of a key when the container was made by a dual whose entry protocol differs. */
 export const OLDER_DUAL = 'made by another dual version';

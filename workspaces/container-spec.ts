@@ -30,7 +30,7 @@ export interface HostUser {
 /** Seconds Docker waits after SIGTERM before SIGKILL; the init process makes SIGTERM effective. */
 export const STOP_TIMEOUT_SECONDS = 3;
 
-export function workspaceLabels(identity: WorkspaceIdentity, config: WorkspaceConfig): Record<string, string> {
+function workspaceLabels(identity: WorkspaceIdentity, config: WorkspaceConfig): Record<string, string> {
   const labels: Record<string, string> = {
     [LABEL.workspace]: identity.id,
     [LABEL.repo]: identity.repo,

@@ -13,6 +13,7 @@ import { withLock } from './locks.js';
 import { recreateIfChanged } from './recreate.js';
 import { getRepo } from './repos.js';
 import { workspaceConfig } from './volume-default.js';
+import type { WorkspaceRef } from '../src/model/workspace.js';
 
 export type { CreateOptions, CreateResult } from './create/create-result.js';
 
@@ -44,6 +45,9 @@ export async function createWorkspace(ctx: Context, options: CreateOptions): Pro
         await ctx.git.pruneWorktrees(repo.path);
         return createFresh(ctx, repo, options, id);
       case 'resume':
+        if (options.dataFrom) {
+          throw new DualError(`workspace ${id} already exists; --data-from applies only when a workspace is created (destroy it first to start over from ${options.dataFrom}'s data)`);
+        }
         return resumeExisting(ctx, { id, repo: repo.name, branch: options.branch, worktree: plan.worktree, containerId: plan.containerId }, options);
     }
   });
@@ -60,7 +64,7 @@ async function removeContainers(ctx: Context, id: string): Promise<void> {
 /** An existing workspace: recreate its container if .dual.json changed, else start it; then wait until ready. */
 async function resumeExisting(
   ctx: Context,
-  found: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  found: WorkspaceRef,
   options: CreateOptions,
 ): Promise<CreateResult> {
   const config = await workspaceConfig(ctx, found.worktree);

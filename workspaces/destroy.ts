@@ -4,7 +4,9 @@ import { loadSettings } from '../src/adapters/config/settings.js';
 import { DualError } from '../src/model/errors.js';
 import { homeFilters, LABEL } from '../src/model/labels.js';
 import type { Context } from '../src/adapters/context.js';
+import { isUnchangedCopy, readCopyRecord, removeCopyRecord } from './copy-files.js';
 import { removeGitView } from './git-view.js';
+import { saveSeedsToCache } from './seed/cache.js';
 import { findWorkspace } from './list.js';
 import { withLock } from './locks.js';
 import { DEFAULT_REGENERABLE, isRegenerable } from './regenerable.js';
@@ -34,10 +36,13 @@ export async function destroyWorkspace(ctx: Context, id: string, force: boolean)
     // Attached containers first: they live in the workspace container's network namespace.
     containers.sort((a, b) => Number(LABEL.attached in b.labels) - Number(LABEL.attached in a.labels));
     for (const c of containers) await ctx.docker.removeContainer(c.id);
+    const main = containers.find((c) => !(LABEL.attached in c.labels));
+    if (ownsWorktree && main) saveSeedsToCache(ctx, { id, repo: ws.repo, worktree: ws.worktree }, main.image);
     const volumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, `${LABEL.workspace}=${id}`));
     for (const v of volumes) await ctx.docker.removeVolume(v.name);
     removeSetupState(ctx, id);
     removeGitView(ctx.paths.state, id);
+    removeCopyRecord(ctx.paths.home, id);
 
     let removedWorktree: string | undefined;
     if (ownsWorktree && repoPath) {
@@ -66,7 +71,11 @@ async function refuseIfWorkWouldBeLost(
     }
     // `git status` is clean while an ignored .env or notes file holds the user's only copy.
     const patterns = [...DEFAULT_REGENERABLE, ...loadSettings(ctx.paths.config).destroy.regenerable];
-    const ignored = (await ctx.git.ignoredFiles(ws.worktree)).filter((path) => !isRegenerable(path, patterns));
+    const candidates = (await ctx.git.ignoredFiles(ws.worktree)).filter((path) => !isRegenerable(path, patterns));
+    // A local file dual copied from the main checkout (`copy`) and nobody changed is still there.
+    const copies = readCopyRecord(ctx.paths.home, ws.id);
+    const ignored: string[] = [];
+    for (const path of candidates) if (!(await isUnchangedCopy(ws.worktree, path, copies))) ignored.push(path);
     if (ignored.length > 0) {
       throw new DualError(
         `workspace '${ws.id}' has ignored files that may hold work (${summarize(ignored)}) in ${ws.worktree}; move them out, or destroy with --force (to let destroy delete such files, add them to destroy.regenerable in ${ctx.paths.config})`,

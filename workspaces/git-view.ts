@@ -30,11 +30,11 @@ const SHARED = ['objects', 'refs', 'logs', 'packed-refs', 'info', 'HEAD', 'workt
 
 type Bind = ContainerSpec['binds'][number];
 
-export function gitPrivateDir(stateDir: string, id: string): string {
+function gitPrivateDir(stateDir: string, id: string): string {
   return join(stateDir, 'git', id);
 }
 
-export function isMainWorktree(layout: GitLayout): boolean {
+function isMainWorktree(layout: GitLayout): boolean {
   return layout.gitDir === layout.commonDir;
 }
 
@@ -46,7 +46,7 @@ export async function gitLayout(ctx: Context, repoPath: string, worktree: string
 }
 
 /** Read without running git: `.git` is the main repo's directory or a `gitdir:` pointer file. */
-export function worktreeGitDir(worktree: string): string {
+function worktreeGitDir(worktree: string): string {
   const dotGit = join(worktree, '.git');
   const stat = lstatSync(dotGit, { throwIfNoEntry: false });
   if (stat?.isDirectory()) return realpathSync(dotGit);

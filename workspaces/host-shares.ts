@@ -26,7 +26,7 @@ export const NO_SHARES: HostShares = { binds: [], env: {} };
  * (`$DUAL_HOME/tls/ca/ca.crt`), once `dual` has made one, so a container can call another
  * workspace's https URL. Only the certificate: its key stays in the host's directory.
  */
-export function dualCaFiles(paths: HomePaths): string[] {
+function dualCaFiles(paths: HomePaths): string[] {
   const file = dualCaCertPath(paths.home);
   return existsSync(file) ? [file] : [];
 }

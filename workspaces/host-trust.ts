@@ -21,7 +21,7 @@ import { writeFileAtomic } from '../src/adapters/atomic-file.js';
 
 /** Inside every container; a path of dual's own, so the image's bundle is left alone. */
 export const CONTAINER_TRUST_DIR = '/etc/dual-ca';
-export const BUNDLE_NAME = 'ca-certificates.crt';
+const BUNDLE_NAME = 'ca-certificates.crt';
 export const CONTAINER_BUNDLE = `${CONTAINER_TRUST_DIR}/${BUNDLE_NAME}`;
 
 /** Every variable that names a CA file for a common tool, all pointed at the bundle. */

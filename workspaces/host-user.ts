@@ -18,7 +18,7 @@ export async function giveVolumesToUser(ctx: Context, containerId: string, ident
   const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
     workingDir: '/',
     user: '0',
-    output: process.stderr,
+    output: ctx.output,
   });
   if (code !== 0) ctx.log(`dual: warning: could not chown ${targets.join(' ')} to ${user.uid}:${user.gid} (exit ${code})`);
 }

@@ -5,13 +5,13 @@ import { PullDisplay } from './pull-display.js';
 export async function ensureImage(ctx: Context, image: string): Promise<void> {
   if (await ctx.docker.imageExists(image)) return;
   ctx.log(`dual: pulling ${image}`);
-  const display = new PullDisplay(process.stderr.isTTY === true);
+  const display = new PullDisplay(ctx.output.isTTY === true);
   try {
     await ctx.docker.pullImage(image, (event) => {
       const text = display.render(event);
-      if (text) process.stderr.write(text);
+      if (text) ctx.output.write(text);
     });
   } finally {
-    process.stderr.write(display.finish());
+    ctx.output.write(display.finish());
   }
 }

@@ -4,7 +4,7 @@ import { LABEL } from '../src/model/labels.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
 
 /** Docker's bridge driver option that drops traffic between two containers of the network. */
-export const ICC_OPTION = 'com.docker.network.bridge.enable_icc';
+const ICC_OPTION = 'com.docker.network.bridge.enable_icc';
 
 /**
  * Makes sure the workspace network exists and isolates: a bridge with inter-container

@@ -12,7 +12,7 @@ import { runInContainer } from './exec/run-in-container.js';
  */
 export type TcpAnswer = 'open' | 'refused' | 'unreachable';
 
-export function probeTcp(host: string, port: number, timeoutMs = 500): Promise<TcpAnswer> {
+function probeTcp(host: string, port: number, timeoutMs = 500): Promise<TcpAnswer> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const finish = (answer: TcpAnswer) => {

@@ -17,7 +17,7 @@ export async function waitForPorts(
   ports: readonly number[],
   options: { timeoutMs: number; interrupted?: () => boolean },
 ): Promise<void> {
-  const deadline = ctx.clock.now() + options.timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const details = await ctx.docker.inspectContainer(ws.containerId);
     if (!details?.running) {
@@ -32,7 +32,7 @@ export async function waitForPorts(
     if (options.interrupted?.()) {
       throw new DualError(`interrupted; the workspace goes on starting: \`dual list\` shows when it listens`, 130);
     }
-    if (ctx.clock.now() >= deadline) {
+    if (Date.now() >= deadline) {
       await showLogTail(ctx, ws);
       const loopback = (await probeInside(ctx, ws.containerId, silent)).filter((p) => p.loopbackOnly).map((p) => p.port);
       const hint =
@@ -48,9 +48,9 @@ export async function waitForPorts(
 }
 
 /** The last lines of the container's log on stderr, under a header saying where they come from. */
-export async function showLogTail(ctx: Context, ws: { id: string; containerId: string }, lines = 20): Promise<void> {
+async function showLogTail(ctx: Context, ws: { id: string; containerId: string }, lines = 20): Promise<void> {
   ctx.log(`dual: the last ${lines} lines of \`dual logs ${ws.id}\`:`);
-  await ctx.docker.logs(ws.containerId, { follow: false, tail: lines, stdout: process.stderr, stderr: process.stderr }).catch(() => undefined);
+  await ctx.docker.logs(ws.containerId, { follow: false, tail: lines, stdout: ctx.output, stderr: ctx.output }).catch(() => undefined);
 }
 
 function portWord(ports: readonly number[]): string {

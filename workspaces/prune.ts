@@ -5,6 +5,7 @@ import type { Context } from '../src/adapters/context.js';
 import { removeGitView } from './git-view.js';
 import { listWorkspaces } from './list.js';
 import { withLock } from './locks.js';
+import { findOrphans } from './prune-plan.js';
 import { listRepos } from './repos.js';
 import { removeSetupState } from './setup.js';
 
@@ -28,13 +29,8 @@ export async function pruneOrphans(ctx: Context, dryRun: boolean): Promise<Prune
   // Only this DUAL_HOME's things: another installation on the same engine (even one with the
   // same repo names) may be mid-create, and its containers are not ours to judge.
   const all = await ctx.docker.listContainers(homeFilters(ctx.paths.home, LABEL.workspace));
-  const workspaceIds = new Set(all.filter((c) => !(LABEL.attached in c.labels)).map((c) => c.labels[LABEL.workspace]));
-  const orphanAttached = all.filter((c) => LABEL.attached in c.labels && !workspaceIds.has(c.labels[LABEL.workspace]));
-  const remainingIds = new Set(all.filter((c) => !orphanAttached.includes(c)).map((c) => c.labels[LABEL.workspace]));
-  const volumes = (await ctx.docker.listVolumes(homeFilters(ctx.paths.home, LABEL.workspace))).filter(
-    (v) => !remainingIds.has(v.labels[LABEL.workspace]),
-  );
-  const liveContainerIds = new Set(all.filter((c) => !orphanAttached.includes(c)).map((c) => c.id));
+  const allVolumes = await ctx.docker.listVolumes(homeFilters(ctx.paths.home, LABEL.workspace));
+  const { attached: orphanAttached, volumes, liveContainerIds } = findOrphans(all, allVolumes);
   const markers = staleMarkers(ctx, liveContainerIds);
 
   if (!dryRun) {

@@ -6,7 +6,7 @@ import { startDeclaredAttached } from './attached/declared.js';
 import { listAttached } from './attached/find.js';
 import { rejoinAttached } from './attached/rejoin.js';
 import { stopAllAttached } from './attached/revive.js';
-import type { WorkspaceRef } from './bring-up.js';
+import type { WorkspaceRef } from '../src/model/workspace.js';
 import { decideRecreate, recreateMessage } from './config-drift.js';
 import { STOP_TIMEOUT_SECONDS, workspaceContainerSpec, workspaceVolumes, type WorkspaceIdentity } from './container-spec.js';
 import { hostShares } from './host-shares.js';
@@ -56,7 +56,7 @@ export async function recreateIfChanged(
   await ctx.docker.stopContainer(ws.containerId, STOP_TIMEOUT_SECONDS);
   // The old container steps aside under another name until the new one exists, so a failed
   // create (bad image, engine error) leaves the workspace as it was.
-  const parked = `${containerName(ws.id)}-replaced-${ctx.clock.now()}`;
+  const parked = `${containerName(ws.id)}-replaced-${Date.now()}`;
   await ctx.docker.renameContainer(ws.containerId, parked);
   const user = hostUser();
   let containerId: string;

@@ -60,7 +60,7 @@ export async function followSetup(ctx: Context, ws: { id: string; containerId: s
   const streaming = ctx.docker
     .logs(ws.containerId, { follow: true, since: options.since, stdout: sink, stderr: sink, signal: abort.signal })
     .catch(() => undefined);
-  const began = ctx.clock.now();
+  const began = Date.now();
   try {
     for (let round = 0; ; round++) {
       const state = setupState(ctx, ws.id);
@@ -79,7 +79,7 @@ export async function followSetup(ctx: Context, ws: { id: string; containerId: s
           throw new DualError(`the container of ${ws.id} stopped during setup; see \`dual logs ${ws.id}\`, then \`dual start ${ws.id}\` to run setup again`);
         }
       }
-      if (state.kind === 'pending' && ctx.clock.now() - began > FIRST_RECORD_MS) {
+      if (state.kind === 'pending' && Date.now() - began > FIRST_RECORD_MS) {
         throw new DualError(
           `the container of ${ws.id} did not record that setup began within ${FIRST_RECORD_MS / 1000} s (is ${setupStateDir(ctx.paths.home, ws.id)} writable by the container's user?); see \`dual logs ${ws.id}\``,
         );

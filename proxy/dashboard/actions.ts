@@ -13,7 +13,7 @@ import { DUAL_BIN } from '../dual-bin.js';
  * answer held until the CLI finished would often be lost. A page may resend a request id it
  * is unsure about; the action runs once.
  */
-export const ACTIONS = ['start', 'stop', 'restart', 'destroy'] as const;
+const ACTIONS = ['start', 'stop', 'restart', 'destroy'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export function isAction(value: string): value is Action {

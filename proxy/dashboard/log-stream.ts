@@ -5,7 +5,7 @@ import type { DashboardEngine } from './engine.js';
 import { openEventStream } from './sse.js';
 
 /** At most this many lines of history; then the stream follows. */
-export const MAX_TAIL = 1_000;
+const MAX_TAIL = 1_000;
 const DEFAULT_TAIL = 200;
 /** A chatty container must not flood the page: chunks are cut to this size. */
 const MAX_CHUNK = 16 * 1024;

@@ -31,7 +31,7 @@ export type GuardVerdict = { ok: true } | { ok: false; reason: string };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-export function ownOrigin(host: string, encrypted: boolean): string {
+function ownOrigin(host: string, encrypted: boolean): string {
   return `${encrypted ? 'https' : 'http'}://${host.trim().toLowerCase()}`;
 }
 

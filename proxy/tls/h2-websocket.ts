@@ -56,7 +56,7 @@ export function forwardH2WebSocket(
   upstreamReq.end();
 }
 
-export function h2Headers(raw: readonly string[]): OutgoingHttpHeaders {
+function h2Headers(raw: readonly string[]): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();

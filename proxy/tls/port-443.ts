@@ -3,7 +3,7 @@
  * reaches the workspace's first port. Never required, and never bought with sudo behind the
  * user's back: where 443 needs privilege, the message names the two ways to grant it.
  */
-export const HTTPS_PORT = 443;
+const HTTPS_PORT = 443;
 
 /** The listening ports: the workspaces' (or pinned) ones, plus 443 when asked for. */
 export function withHttps443(ports: readonly number[], https443: boolean): number[] {

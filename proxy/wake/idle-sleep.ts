@@ -29,7 +29,7 @@ export interface IdleSleep {
 }
 
 /** The unit of `idle.stopAfterMinutes`: a minute, unless DUAL_IDLE_MINUTE_MS (a whole number of ms) says otherwise. */
-export function idleMinuteMs(env: NodeJS.ProcessEnv = process.env): number {
+function idleMinuteMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.DUAL_IDLE_MINUTE_MS;
   return value && /^[0-9]{1,9}$/.test(value) && Number(value) >= 100 ? Number(value) : 60_000;
 }
@@ -58,6 +58,7 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
     tracker,
     waker,
     stateDir: options.stateDir,
+    home: options.home,
     log,
     minuteMs: options.minuteMs ?? idleMinuteMs(),
     runningExecs: async (containerId) => ((await options.discovery.inspect(containerId))?.ExecIDs ?? []).length > 0,

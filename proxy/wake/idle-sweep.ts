@@ -1,6 +1,7 @@
 import type { ProxyLog } from '../log.js';
 import type { RouteTable, WorkspaceView } from '../route-table.js';
 import { lastActivity } from '../../src/model/sleep-state.js';
+import { readSetupState, setupStateDir } from '../../src/model/setup-state.js';
 import type { ActivityTracker } from './activity.js';
 import type { Waker } from './waker.js';
 
@@ -9,6 +10,8 @@ export interface IdleSweepDeps {
   tracker: ActivityTracker;
   waker: Waker;
   stateDir: string;
+  /** DUAL_HOME: where the entry script records setup (state/workspaces/<id>). */
+  home: string;
   log: ProxyLog;
   /** Whether any exec runs in the container now (the engine lists running execs only). */
   runningExecs(containerId: string): Promise<boolean>;
@@ -56,7 +59,8 @@ export class IdleSweep {
       const sleeps: Array<Promise<string | undefined>> = [];
       for (const view of this.deps.table.workspaces()) {
         if (!this.idleLongEnough(view)) continue;
-        if (await this.execRunning(view)) {
+        // A setup still running (a long first `npm ci`) is use too: it runs in the main process, not an exec.
+        if ((await this.execRunning(view)) || this.settingUp(view)) {
           this.deps.tracker.touch(view.id);
           continue;
         }
@@ -79,6 +83,12 @@ export class IdleSweep {
     if (tracker.busy(view.id) || waker.busy(view.id)) return false;
     const last = Math.max(tracker.lastUsed(view.id), lastActivity(stateDir, view.id));
     return this.now() - last >= minutes * this.deps.minuteMs;
+  }
+
+  private settingUp(view: WorkspaceView): boolean {
+    if (!view.main.hasSetup) return false;
+    const setup = readSetupState(setupStateDir(this.deps.home, view.id));
+    return setup.kind === 'running' || setup.kind === 'pending';
   }
 
   private async execRunning(view: WorkspaceView): Promise<boolean> {

@@ -1,4 +1,3 @@
-import { systemClock, type Clock } from './clock.js';
 import { dualHome, homePaths, type HomePaths } from './config/home.js';
 import type { DockerEngine } from './docker/engine.js';
 import { LeanDockerClient } from './docker/lean-client.js';
@@ -6,7 +5,7 @@ import { LeanEngine } from './docker/lean-engine.js';
 import type { Git } from './git/git.js';
 
 /**
- * The one place the real Docker engine, git and the clock are wired to the core. Heavy
+ * The one place the real Docker engine and git are wired to the core. Heavy
  * libraries load only when used: simple-git here, dockerode only for streaming calls
  * (see lean-engine.ts).
  */
@@ -15,10 +14,11 @@ export interface Context {
   /** For execs (setup, signals): the same engine through the lean client. */
   engine: LeanDockerClient;
   git: Git;
-  clock: Clock;
   paths: HomePaths;
-  /** Progress and logs for the user (stderr). */
+  /** Progress and logs for the user, one line each (stderr). */
   log: (message: string) => void;
+  /** Where container output streamed for the user goes (setup, a log tail, pull progress): stderr, stdout is for results. */
+  output: NodeJS.WriteStream;
 }
 
 export async function realContext(): Promise<Context> {
@@ -28,8 +28,8 @@ export async function realContext(): Promise<Context> {
     docker: new LeanEngine(engine),
     engine,
     git: new SimpleGitAdapter(),
-    clock: systemClock,
     paths: homePaths(dualHome()),
     log: (message) => process.stderr.write(`${message}\n`),
+    output: process.stderr,
   };
 }

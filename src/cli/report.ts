@@ -2,12 +2,7 @@ import { dualHome, homeWriteError } from '../adapters/config/home.js';
 import { isDualError } from '../model/errors.js';
 
 /** Set by --verbose anywhere on the command line (read once, before parsing). */
-export const verbose = process.argv.includes('--verbose');
-
-/** Logs and progress go to stderr; stdout is kept for results. */
-export function info(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
+const verbose = process.argv.includes('--verbose');
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -16,7 +16,7 @@ export function slugify(text: string): string {
 }
 
 /** Cut a slug to a DNS label, adding a short hash of the whole slug so the cut stays unique and stable. */
-export function fitLabel(slug: string): string {
+function fitLabel(slug: string): string {
   if (slug.length <= MAX_LABEL_LENGTH) return slug;
   const hash = createHash('sha256').update(slug).digest('hex').slice(0, HASH_LENGTH);
   const head = slug.slice(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replace(/-+$/, '');

@@ -15,7 +15,7 @@ import { LABEL } from './labels.js';
  *   `state/workspaces/<id>`, which is mounted into the container: a branch cannot keep
  *   itself awake or forge a marker.
  */
-export function sleepingMarker(stateDir: string, containerId: string): string {
+function sleepingMarker(stateDir: string, containerId: string): string {
   return join(stateDir, 'sleeping', containerId);
 }
 

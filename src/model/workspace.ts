@@ -27,15 +27,33 @@ export function isWorkspaceContainer(labels: Record<string, string>): boolean {
   return LABEL.workspace in labels && !(LABEL.attached in labels);
 }
 
+/** Which workspace: repo, branch and the worktree on the host, as the container's labels say. */
+export interface WorkspaceKey {
+  id: string;
+  repo: string;
+  branch: string;
+  worktree: string;
+}
+
+/** A workspace whose container exists: what the workspace manager passes between its steps. */
+export interface WorkspaceRef extends WorkspaceKey {
+  containerId: string;
+}
+
+/**
+ * Which workspace a container belongs to, as its labels say: the one label-to-model mapping,
+ * used by the workspace manager (workspaceFromLabels) and the proxy (container-record.ts).
+ */
+export function identityFromLabels(labels: Record<string, string>): WorkspaceKey {
+  return { id: labels[LABEL.workspace] ?? '', repo: labels[LABEL.repo] ?? '', branch: labels[LABEL.branch] ?? '', worktree: labels[LABEL.worktree] ?? '' };
+}
+
 export function workspaceFromLabels(
   labels: Record<string, string>,
   container: { id: string; name: string; state: string },
 ): Workspace {
   return {
-    id: labels[LABEL.workspace] ?? '',
-    repo: labels[LABEL.repo] ?? '',
-    branch: labels[LABEL.branch] ?? '',
-    worktree: labels[LABEL.worktree] ?? '',
+    ...identityFromLabels(labels),
     ports: parsePortsLabel(labels[LABEL.ports]),
     containerId: container.id,
     containerName: container.name,

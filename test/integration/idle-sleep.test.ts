@@ -99,11 +99,14 @@ describe('sleep and wake', () => {
     await page.waitForFunction(() => document.getElementById('message')?.textContent === 'the app answered', undefined, { timeout: 60_000 });
   });
 
-  it('a cross-site subresource request does not wake it; a user-stopped workspace is never woken', async () => {
+  it('a cross-site subresource request or a rebinding Host does not wake it; a user-stopped workspace is never woken', async () => {
     await dualOk(['sleep', id], { env });
     const crossSite = await request(port, host(id), { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', accept: 'image/*' } });
     expect(crossSite.status).toBe(503);
     expect(crossSite.headers['x-dual-page']).toBe('sleeping');
+    // A DNS-rebinding page sends its own name as Host: refused before any route or wake.
+    const rebinding = await request(port, `attacker.example:${port}`, { path: `/?to=${id}` });
+    expect(rebinding.status).toBe(403);
     expect(await containerState(id)).toBe('exited');
 
     await dualOk(['stop', id], { env });

@@ -26,6 +26,8 @@ describe('.dual.json', () => {
       hostHeader: 'preserve',
       trustHostCA: true,
       npmCache: true,
+      copy: [],
+      seed: {},
       attached: {},
     });
   });
@@ -112,6 +114,29 @@ describe('.dual.json', () => {
     writeFileSync(join(inside, 'dual.json'), '{"ports":[4000]}');
     symlinkSync('dual.json', join(inside, '.dual.json'));
     expect(loadDualJson(inside).ports).toEqual([4000]);
+  });
+});
+
+describe('.dual.json copy and seed (a branch writes them: paths stay inside the repo, bounded)', () => {
+  it('accepts relative paths and a key file list per seeded directory', () => {
+    const parsed = parseDualJson('{"copy":[".env","certs/"],"seed":{"node_modules":["package-lock.json"]}}', FILE);
+    expect(parsed.copy).toEqual(['.env', 'certs/']);
+    expect(parsed.seed).toEqual({ node_modules: ['package-lock.json'] });
+  });
+
+  it('refuses .., absolute paths and .git, naming the key', () => {
+    expect(errorOf('{"copy":["../secrets/.env"]}')).toBe(`${FILE}: key "copy.0": expected a relative path inside the worktree (no leading / and no ..)`);
+    expect(errorOf('{"copy":["/etc/passwd"]}')).toMatch(/key "copy.0": expected a relative path inside the worktree/);
+    expect(errorOf('{"copy":[".git/config"]}')).toBe(`${FILE}: key "copy.0": expected a path outside .git`);
+    expect(errorOf('{"seed":{"../node_modules":["package-lock.json"]}}')).toMatch(/key "seed.\.\.\/node_modules": expected a relative path/);
+    expect(errorOf('{"seed":{"node_modules":["../package-lock.json"]}}')).toMatch(/key "seed.node_modules.0": expected a relative path/);
+  });
+
+  it('needs at least one key file, and bounds the lists', () => {
+    expect(errorOf('{"seed":{"node_modules":[]}}')).toMatch(/key "seed.node_modules": expected at least one key file/);
+    expect(errorOf(JSON.stringify({ copy: Array.from({ length: 65 }, (_, i) => `f${i}`) }))).toMatch(/key "copy": expected at most 64 paths/);
+    const seed = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`d${i}/node_modules`, ['package-lock.json']]));
+    expect(errorOf(JSON.stringify({ seed }))).toMatch(/key "seed": expected at most 8 seeded directories/);
   });
 });
 

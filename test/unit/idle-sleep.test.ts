@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,37 @@ describe('waker', () => {
     expect(isSleeping(stateDir, 'c-b')).toBe(false);
   });
 
+  it('holds a script only up to the bound, then answers 503 waking; a failed wake is not retried at once', async () => {
+    const now = { t: 5_000_000 };
+    const table = new RouteTable('bridge');
+    table.upsert(container('slow', 'exited'));
+    table.upsert(container('bad', 'exited'));
+    markSleeping(stateDir, 'c-slow');
+    markSleeping(stateDir, 'c-bad');
+    const calls: string[] = [];
+    const waker = new Waker({
+      table,
+      stateDir,
+      log: quiet,
+      now: () => now.t,
+      routesChanged: () => Promise.resolve(),
+      runDual: ([verb, id]) => {
+        calls.push(`${verb} ${id}`);
+        return id === 'bad' ? Promise.resolve({ code: 1, message: 'image gone' }) : new Promise(() => undefined);
+      },
+    });
+    const deps = { waker, tracker: new ActivityTracker(), holdMs: 20 };
+    const slow = gate(deps, table.workspace('slow')!, {}, 'GET');
+    expect(slow.kind === 'hold' && (await slow.done)).toMatchObject({ kind: 'waking' });
+    const bad = gate(deps, table.workspace('bad')!, {}, 'GET');
+    expect(bad.kind === 'hold' && (await bad.done)).toMatchObject({ kind: 'wake-failed', detail: 'image gone' });
+    expect(gate(deps, table.workspace('bad')!, { accept: 'text/html' }, 'GET')).toMatchObject({ kind: 'page', page: { kind: 'wake-failed' } });
+    now.t += 31_000;
+    const again = gate(deps, table.workspace('bad')!, {}, 'GET');
+    expect(again.kind === 'hold' && (await again.done)).toMatchObject({ kind: 'wake-failed' });
+    expect(calls.filter((c) => c === 'start bad')).toHaveLength(2);
+  });
+
   it('a request during a sleep waits for it, then wakes the workspace', async () => {
     const { table, calls, waker } = world();
     table.upsert(container('s', 'running'));
@@ -127,16 +158,19 @@ describe('waker', () => {
 });
 
 describe('idle sweep', () => {
-  it('puts to sleep only workspaces with idle minutes, unused that long, with no exec running', async () => {
+  it('puts to sleep only workspaces with idle minutes, unused that long, with no exec or setup running', async () => {
     const { table, calls, waker, now } = world();
     const tracker = new ActivityTracker(() => now.t);
     table.upsert(container('idle', 'running', { 'dual.idle-minutes': '2' }));
     table.upsert(container('never', 'running'));
     table.upsert(container('execing', 'running', { 'dual.idle-minutes': '2' }));
     table.upsert(container('open', 'running', { 'dual.idle-minutes': '2' }));
+    table.upsert(container('installing', 'running', { 'dual.idle-minutes': '2', 'dual.entry': '1', 'dual.config': '{"setup":"npm ci"}' }));
+    mkdirSync(join(stateDir, 'home', 'state', 'workspaces', 'installing'), { recursive: true });
+    writeFileSync(join(stateDir, 'home', 'state', 'workspaces', 'installing', 'setup'), 'running\n');
     tracker.observe(table.workspaces());
     tracker.begin('open');
-    const sweep = new IdleSweep({ table, tracker, waker, stateDir, log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing' });
+    const sweep = new IdleSweep({ table, tracker, waker, stateDir, home: join(stateDir, 'home'), log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing' });
     now.t += 1_999;
     expect(await sweep.sweep()).toEqual([]);
     now.t += 1;

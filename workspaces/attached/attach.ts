@@ -15,6 +15,7 @@ import { Rollback } from '../rollback.js';
 import { listAttached, type Attached } from './find.js';
 import { parseCpus, parseMemory } from './resources.js';
 import { attachedContainerSpec, attachedVolumes, type AttachRequest, type AttachTarget } from './spec.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
 
 export interface AttachOptions {
   workspace: string;
@@ -82,7 +83,7 @@ export async function attach(ctx: Context, options: AttachOptions): Promise<Atta
 
 export async function attachTarget(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   mountWorktree: boolean,
 ): Promise<AttachTarget> {
   const shares = attachedShares(ctx, ws.worktree, mountWorktree);

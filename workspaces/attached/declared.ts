@@ -4,6 +4,7 @@ import type { Context } from '../../src/adapters/context.js';
 import { createAttached, attachTarget, declaredRequest } from './attach.js';
 import { listAttached } from './find.js';
 import { reviveAttached } from './revive.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
 
 /**
  * Called by `dual create` right after the workspace container starts, under the workspace
@@ -14,7 +15,7 @@ import { reviveAttached } from './revive.js';
  */
 export async function startDeclaredAttached(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   config: DualJson,
 ): Promise<void> {
   await reviveAttached(ctx, ws);

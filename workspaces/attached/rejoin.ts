@@ -7,6 +7,7 @@ import { attachTarget, declaredRequest } from './attach.js';
 import type { Attached } from './find.js';
 import { attachedContainerSpec, attachedVolumes } from './spec.js';
 import { clearUserStopped, isUserStopped, markUserStopped } from './user-stopped.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
 
 /** The parts of an engine inspect answer a clone needs. */
 interface RawInspect {
@@ -39,7 +40,7 @@ interface RawInspect {
  */
 export async function rejoinAttached(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   attached: Attached[],
   config: DualJson,
 ): Promise<void> {
@@ -66,7 +67,7 @@ export async function rejoinAttached(
 
 async function declaredSpec(
   ctx: Context,
-  ws: { id: string; repo: string; branch: string; worktree: string; containerId: string },
+  ws: WorkspaceRef,
   name: string,
   declared: DualJson['attached'][string],
 ): Promise<ContainerSpec> {
@@ -78,7 +79,7 @@ async function declaredSpec(
 }
 
 /** The same container, joined to another namespace. */
-export function cloneSpec(raw: RawInspect, name: string, workspaceContainerId: string): ContainerSpec {
+function cloneSpec(raw: RawInspect, name: string, workspaceContainerId: string): ContainerSpec {
   return {
     name,
     image: raw.Config.Image,

@@ -21,10 +21,9 @@ export async function reviveAttached(ctx: Context, workspace: { id: string; cont
       .filter((a) => !isUserStopped(ctx, a.containerId))
       .map(async (a) => {
         try {
-          const details = await ctx.docker.inspectContainer(a.containerId);
-          if (!details) return 0;
-          if (!details.running) await ctx.docker.startContainer(a.containerId);
-          else if (Date.parse(details.startedAt) < wsStarted) await ctx.docker.restartContainer(a.containerId, ATTACHED_STOP_TIMEOUT_SECONDS);
+          const action = revival(await ctx.docker.inspectContainer(a.containerId), wsStarted);
+          if (action === 'start') await ctx.docker.startContainer(a.containerId);
+          else if (action === 'restart') await ctx.docker.restartContainer(a.containerId, ATTACHED_STOP_TIMEOUT_SECONDS);
           else return 0;
           return 1;
         } catch (error) {
@@ -34,6 +33,17 @@ export async function reviveAttached(ctx: Context, workspace: { id: string; cont
       }),
   );
   return results.reduce<number>((sum, n) => sum + n, 0);
+}
+
+/**
+ * What an attached container (not stopped by the user) needs so it shares the workspace
+ * container's current namespace: started when stopped, restarted when it started before the
+ * workspace container's current start (it holds the old, dead namespace), else nothing.
+ */
+export function revival(attached: { running: boolean; startedAt: string } | undefined, workspaceStarted: number): 'start' | 'restart' | 'none' {
+  if (!attached) return 'none';
+  if (!attached.running) return 'start';
+  return Date.parse(attached.startedAt) < workspaceStarted ? 'restart' : 'none';
 }
 
 /** Before the workspace container stops: stop its attached containers (they would lose their network anyway). */

@@ -41,7 +41,7 @@ export interface AttachRequest {
 /** Seconds before SIGKILL: longer than a workspace's 3 s, databases need time to flush. */
 export const ATTACHED_STOP_TIMEOUT_SECONDS = 10;
 
-export function attachedLabels(target: AttachTarget, name: string): Record<string, string> {
+function attachedLabels(target: AttachTarget, name: string): Record<string, string> {
   return {
     [LABEL.workspace]: target.id,
     [LABEL.attached]: name,

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 import type { Context } from '../../src/adapters/context.js';
 import { containerName } from '../../src/model/naming.js';
@@ -8,6 +10,9 @@ import { gitLayout, prepareGitView, removeGitView } from '../git-view.js';
 import { hostShares } from '../host-shares.js';
 import { giveVolumesToUser, hostUser } from '../host-user.js';
 import { ensureImage } from '../image.js';
+import { copyLocalFiles, undoLocalCopies } from '../copy-files.js';
+import { cloneAttachedData, resolveDataSource } from '../data-from.js';
+import { seedDirectories } from '../seed/seed.js';
 import { ensureWorkspaceNetwork } from '../network.js';
 import { removeSetupState, resetSetupState } from '../setup.js';
 import { workspaceConfig } from '../volume-default.js';
@@ -23,6 +28,7 @@ import { readyOptions, type CreateOptions, type CreateResult, createResult } fro
  */
 export function createFresh(ctx: Context, repo: { name: string; path: string }, options: CreateOptions, id: string): Promise<CreateResult> {
   return runCreate(ctx.log, async (run) => {
+    const dataSource = await resolveDataSource(ctx, options.dataFrom, repo.name, id);
     const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, run);
     run.checkpoint();
     const config = await workspaceConfig(ctx, worktree);
@@ -30,8 +36,13 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     await ensureImage(ctx, image);
     await ensureWorkspaceNetwork(ctx.docker);
     run.checkpoint();
+    const copied = await copyLocalFiles(ctx, repo.path, worktree, id, config.copy);
+    run.made('copied local files', () => undoLocalCopies(ctx.paths.home, id, worktree, copied));
     const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });
     await makeVolumes(ctx, run, identity, config);
+    const seeded = await seedDirectories(ctx, identity, config, image);
+    run.made('seeded directories', async () => seeded.forEach((dir) => rmSync(join(worktree, dir), { recursive: true, force: true })));
+    run.checkpoint();
     const containerId = await makeContainer(ctx, run, identity, config, image);
     run.checkpoint();
     await ctx.docker.startContainer(containerId);
@@ -39,6 +50,7 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     await giveVolumesToUser(ctx, containerId, identity, config, hostUser());
     run.checkpoint();
     await startDeclaredAttached(ctx, { ...identity, containerId }, config);
+    if (dataSource) await cloneAttachedData(ctx, dataSource, identity);
     run.checkpoint();
     run.keep();
     await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, run.interrupted), 'runs');

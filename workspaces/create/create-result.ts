@@ -2,7 +2,8 @@ import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 import type { Context } from '../../src/adapters/context.js';
 import { urlScheme } from '../../src/adapters/tls/trust-record.js';
 import { workspaceUrls } from '../../src/model/workspace.js';
-import type { WorkspaceRef, ReadyOptions } from '../bring-up.js';
+import type { WorkspaceRef } from '../../src/model/workspace.js';
+import type { ReadyOptions } from '../bring-up.js';
 import { DEFAULT_PORT_TIMEOUT_SECONDS } from '../port-wait.js';
 
 export interface CreateOptions {
@@ -13,6 +14,8 @@ export interface CreateOptions {
   from?: string;
   /** Seconds to wait for every port to answer after start (default 120; 0 = do not wait). */
   portTimeoutSeconds?: number;
+  /** A workspace of the same repo whose attached containers' data the new one starts with (data-from.ts). */
+  dataFrom?: string;
 }
 
 export interface CreateResult {

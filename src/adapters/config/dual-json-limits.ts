@@ -23,6 +23,11 @@ export const LIMITS = {
   pathChars: 1024,
   attached: 32,
   commandArgs: 256,
+  /** `copy` paths (local files copied from the repo's main checkout into a new worktree). */
+  copyPaths: 64,
+  /** `seed` directories, and key files per directory. */
+  seedDirs: 8,
+  seedKeys: 8,
   /** Ports below this are never opened by the proxy because a branch asked (see SPEC.md). */
   firstUnprivilegedPort: 1024,
   /** `idle.stopAfterMinutes`: a week. */

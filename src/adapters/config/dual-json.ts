@@ -5,7 +5,7 @@ import { validateAttachedName } from '../../model/naming.js';
 import { boundedEnv, boundedImage, boundedList, boundedScript, LIMITS, readBoundedFile } from './dual-json-limits.js';
 
 export const DUAL_JSON = '.dual.json';
-export const DEFAULT_IMAGE = 'node:22';
+const DEFAULT_IMAGE = 'node:22';
 
 /** The proxy opens the same port on the host: never a privileged one because a branch asked. */
 const port = z
@@ -22,6 +22,14 @@ const worktreePath = z
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
     message: 'expected a relative path inside the worktree (no leading / and no ..)',
   });
+
+/**
+ * A path inside the repo for `copy` and `seed`: as worktreePath, and never inside `.git`
+ * (the worktree's `.git` is a pointer file; the repo's git directory is not a file to copy).
+ */
+const repoPath = worktreePath.refine((p) => !p.split('/').includes('.git') && !p.includes('\0'), {
+  message: 'expected a path outside .git',
+});
 
 const envObject = boundedEnv;
 
@@ -61,6 +69,13 @@ export const dualJsonSchema = z
     trustHostCA: z.boolean().default(true),
     /** false: this repo's containers do not share dual's npm download cache. A branch can only opt out, never pick a host path. */
     npmCache: z.boolean().default(true),
+    /** Local files git does not carry (.env, certs/) copied from the repo's main checkout into a new worktree (workspaces/copy-files.ts). */
+    copy: boundedList(repoPath, LIMITS.copyPaths, 'paths').default([]),
+    /** Dependency directories started from a copy of another workspace's (or dual's cache), keyed by these files (workspaces/seed/). */
+    seed: z
+      .record(repoPath, boundedList(repoPath, LIMITS.seedKeys, 'key files').min(1, 'expected at least one key file, e.g. ["package-lock.json"]'))
+      .refine((seed) => Object.keys(seed).length <= LIMITS.seedDirs, { message: `expected at most ${LIMITS.seedDirs} seeded directories` })
+      .default({}),
     /** Stop the workspace (and its attached containers) after this long without a request or exec; a request wakes it. */
     idle: z
       .object({

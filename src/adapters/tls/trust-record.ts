@@ -36,7 +36,7 @@ export function writeTrustRecord(home: string, record: TrustRecord): void {
 }
 
 /** Once `dual trust` has put the CA somewhere a browser looks, dual prints https:// URLs. */
-export function isCaTrusted(home: string): boolean {
+function isCaTrusted(home: string): boolean {
   return (readTrustRecord(home)?.installs.length ?? 0) > 0;
 }
 

@@ -7,7 +7,7 @@ import { table } from './format.js';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** `-e` entries as an object; a bare KEY not set here is left out (as `docker run` does). */
-export function parseEnv(entries: string[], hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function parseEnv(entries: string[], hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of entries.map((e) => envEntry(e, hostEnv, 1))) {
     const eq = entry.indexOf('=');

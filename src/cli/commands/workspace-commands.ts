@@ -23,11 +23,12 @@ export function registerWorkspaceCommands(program: Command): void {
     .option('--image <image>', 'container image (overrides .dual.json)')
     .option('--from <ref>', 'start point when the branch does not exist yet (default: HEAD)')
     .option('--port-timeout <seconds>', 'how long to wait for every port to answer after start (0: do not wait)', parseSeconds, 120)
+    .option('--data-from <ws>', "start the attached containers (a database) with a copy of this workspace's data")
     .option('--json', 'print the result as JSON')
-    .action(async (repo: string, branch: string, opts: { image?: string; from?: string; portTimeout: number; json?: boolean }) => {
+    .action(async (repo: string, branch: string, opts: { image?: string; from?: string; portTimeout: number; dataFrom?: string; json?: boolean }) => {
       const { createWorkspace } = await import('../../../workspaces/create.js');
       const ctx = await realContext();
-      const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from, portTimeoutSeconds: opts.portTimeout });
+      const result = await createWorkspace(ctx, { repo, branch, image: opts.image, from: opts.from, portTimeoutSeconds: opts.portTimeout, dataFrom: opts.dataFrom });
       const { maybeStartProxy } = await import('./proxy-autostart.js');
       await maybeStartProxy(ctx);
       if (opts.json) {

@@ -69,6 +69,6 @@ export function uninstallNss(install: TrustInstall): Step {
   return { kind: 'removed', install, detail: `removed "${nickname}" from the NSS database ${install.location}` };
 }
 
-export function nssNickname(fingerprint: string): string {
+function nssNickname(fingerprint: string): string {
   return `dual local CA ${storeName(fingerprint).slice('dual-'.length)}`;
 }
