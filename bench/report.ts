@@ -3,7 +3,7 @@ import type { CreateTiming } from './create-bench.js';
 import type { Timing } from './exec-bench.js';
 import type { FrameworkTiming } from './framework-bench.js';
 import type { PageLoadRow } from './page-load.js';
-import type { SeedTiming } from './seed-bench.js';
+import { SEED_VARIANTS, type SeedTiming, type SeedVariant } from './seed-bench.js';
 import { fmt, ratio } from './stats.js';
 
 export type PathName = 'direct' | 'dual' | 'nginx' | 'caddy';
@@ -88,26 +88,27 @@ export function renderSeedMarkdown(date: string, environment: string, seeds: See
     '',
     `Machine: 2 cores, noisy shared machine: ratios, not absolute truths. ${environment}`,
     '',
-    'Command: `BENCH_ONLY=seed npm run bench` (or the full `npm run bench`). Wall time from spawning `dual create` to the first 200 through `dual proxy`; same `.dual.json` for both rows (`setup: npm install --no-audit --no-fund`, `seed: {node_modules: [package-lock.json]}`), warm npm cache; unseeded runs have no other workspace and an empty seed cache.',
+    'Command: `BENCH_ONLY=seed npm run bench` (or the full `npm run bench`). Wall time from spawning `dual create` to the first 200 through `dual proxy`. Same setup for every row (`setup: npm install --no-audit --no-fund`), warm npm cache; **unseeded**: the repo\'s `.dual.json` has no `seed`; **copied**: `seed: {node_modules: [package-lock.json]}`, another workspace of the repo (kept running) or the seed cache holds the same lockfile\'s node_modules; **hard links**: the same with `seed.hardLinks: true` in config.json. The three alternate, one of each per round in a rotating order; each sample shows the 1-minute load average when it ended.',
     '',
-    '| measure | p50 ms | samples ms | seeded / unseeded |',
+    '| measure | p50 ms | samples ms (load) | / unseeded |',
     '|---|---|---|---|',
     ...seedRows(seeds),
   ];
   return `${lines.join('\n')}\n`;
 }
 
+const SEED_LABELS: Record<SeedVariant, string> = { unseeded: '**unseeded**', copied: 'seeded, **copied** node_modules', linked: 'seeded, **hard links** (`seed.hardLinks`)' };
+
 function seedRows(seeds: SeedTiming[]): string[] {
   return seeds.flatMap((s) => {
     const name = s.app === 'vite' ? 'Vite 8 app' : 'Next.js 16 app';
-    const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(', ');
-    return [
-      `| ${name}, **unseeded** (n=${s.unseeded.length}) | ${fmt(s.unseededP50)} | ${all(s.unseeded)} | – |`,
-      `| ${name}, **seeded** node_modules (n=${s.seeded.length}) | ${fmt(s.seededP50)} | ${all(s.seeded)} | ${ratio(s.seededP50, s.unseededP50)} |`,
-    ];
+    return SEED_VARIANTS.map((v) => {
+      const samples = s.samples[v].map((x) => `${Math.round(x.ms)} (${x.load.toFixed(1)})`).join(', ');
+      const vs = v === 'unseeded' ? '–' : ratio(s.p50[v], s.p50.unseeded);
+      return `| ${name}, ${SEED_LABELS[v]} (n=${s.samples[v].length}) | ${fmt(s.p50[v])} | ${samples} | ${vs} |`;
+    });
   });
 }
-
 
 /** Replaces the recorded section of BENCHMARKS.md (prose around it stays), or creates the file. */
 /** `name` keeps separate sections apart (`bench`, `fifty`): each run replaces only its own. */

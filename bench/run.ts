@@ -10,7 +10,7 @@ import { benchCreate, type CreateTiming } from './create-bench.js';
 import { startDualProxy, type RunningProxy } from './dual-proxy.js';
 import { benchExec, type Timing } from './exec-bench.js';
 import { benchFramework, type FrameworkTiming } from './framework-bench.js';
-import { benchSeed, seedRepoName, type SeedTiming } from './seed-bench.js';
+import { benchSeed, seedRepoNames, type SeedTiming } from './seed-bench.js';
 import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     await nginx?.stop();
     await caddy?.stop();
     let removed = 0;
-    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`, seedRepoName(env, VITE_APP), seedRepoName(env, NEXT_APP)]) {
+    for (const repo of [env.repo, `${env.repo}-${VITE_APP.name}`, `${env.repo}-${NEXT_APP.name}`, ...seedRepoNames(env, VITE_APP), ...seedRepoNames(env, NEXT_APP)]) {
       removed += await removeLabelled(repo);
     }
     log(`bench: removed ${removed} container(s) labelled dual.repo=${env.repo}[-vite|-next]`);

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo } from '../test/helpers/git-repo.js';
 import { appFiles, type RealApp } from '../test/real/real-app.js';
@@ -6,67 +7,89 @@ import type { BenchEnv } from './bench-env.js';
 import { timeToFirst200 } from './framework-bench.js';
 import { percentile } from './stats.js';
 
-export interface SeedTiming {
-  app: RealApp['name'];
-  /** `dual create` to the first 200 through the proxy with no seed anywhere (warm npm cache). */
-  unseeded: number[];
-  /** The same with another workspace of the repo holding node_modules for the same lockfile. */
-  seeded: number[];
-  unseededP50: number;
-  seededP50: number;
+/** One way of making a new branch's node_modules, as measured. */
+export type SeedVariant = 'unseeded' | 'copied' | 'linked';
+export const SEED_VARIANTS: readonly SeedVariant[] = ['unseeded', 'copied', 'linked'];
+
+export interface SeedSample {
+  ms: number;
+  /** The machine's 1-minute load average when the sample ended (the machine is shared). */
+  load: number;
 }
 
-const RUNS = 2;
+export interface SeedTiming {
+  app: RealApp['name'];
+  /** `dual create` to the first 200 through the proxy, per variant, in the order run. */
+  samples: Record<SeedVariant, SeedSample[]>;
+  p50: Record<SeedVariant, number>;
+}
+
+const ROUNDS = 3;
 
 /**
  * Issue 11's measure: a new branch of a real app, `dual create` to its first 200 through the
- * proxy, without and with a seed. Same `.dual.json` for both (`setup: npm install`, which keeps
- * a seeded node_modules; `npm ci` would delete it), warm npm cache for both, so the difference
- * is the seed alone. Unseeded runs first, each with no other workspace and an empty seed
- * cache; then one untimed branch is created (the source) and the seeded runs follow.
+ * proxy, with no seed (`unseeded`: a repo whose `.dual.json` has no `seed`, so npm installs
+ * from its warm cache), with a seed copied (`copied`, the default) and hard-linked (`linked`,
+ * the user's `seed.hardLinks`). Same setup for all (`npm install`, which keeps a seeded
+ * node_modules; `npm ci` would delete it). The machine is shared and its load swings by 10x
+ * within minutes, so the variants alternate, one of each per round, in a rotating order, and
+ * each sample records the load average.
  */
 export async function benchSeed(env: BenchEnv, app: RealApp, port: number, log: (line: string) => void): Promise<SeedTiming> {
-  const repo = seedRepoName(env, app);
-  const unseededBranches = Array.from({ length: RUNS }, (_, i) => `u-${i + 1}`);
-  const seededBranches = Array.from({ length: RUNS }, (_, i) => `s-${i + 1}`);
-  const dualJson = JSON.stringify({
-    image: 'dual-test/node',
-    setup: 'npm install --no-audit --no-fund',
-    start: app.start,
-    ports: [port],
-    env: { PORT: String(port), ...app.env },
-    seed: { node_modules: ['package-lock.json'] },
-  });
-  const branches = ['warm', 'source', ...unseededBranches, ...seededBranches];
-  makeRepo(env.path(repo), { ...appFiles(app, join(env.checkout, 'test', 'fixtures', 'real')), '.dual.json': dualJson }, Object.fromEntries(branches.map((b) => [b, {}])));
+  const [repo, bare] = seedRepoNames(env, app);
+  const branches = (v: SeedVariant) => Array.from({ length: ROUNDS }, (_, i) => `${v}-${i + 1}`);
+  const dualJson = (seed: boolean) =>
+    JSON.stringify({
+      image: 'dual-test/node',
+      setup: 'npm install --no-audit --no-fund',
+      start: app.start,
+      ports: [port],
+      env: { PORT: String(port), ...app.env },
+      ...(seed ? { seed: { node_modules: ['package-lock.json'] } } : {}),
+    });
+  const fixtures = join(env.checkout, 'test', 'fixtures', 'real');
+  const branchMap = (names: string[]) => Object.fromEntries(names.map((b) => [b, {}]));
+  makeRepo(env.path(repo), { ...appFiles(app, fixtures), '.dual.json': dualJson(true) }, branchMap(['source', ...branches('copied'), ...branches('linked')]));
+  makeRepo(env.path(bare), { ...appFiles(app, fixtures), '.dual.json': dualJson(false) }, branchMap(['warm', ...branches('unseeded')]));
   await env.dual('add', env.path(repo), '--name', repo);
-  const clearCache = () => rmSync(join(env.home, 'cache', 'seed', repo), { recursive: true, force: true });
+  await env.dual('add', env.path(bare), '--name', bare);
 
-  const run = async (branch: string): Promise<number> => {
-    log(`bench: ${app.name}: dual create ${branch} (${branch.startsWith('s-') ? 'seeded' : 'unseeded'}) ...`);
-    const id = `${repo}-${branch}`;
-    return timeToFirst200(env, ['create', repo, branch], id, port);
+  const run = async (name: string, branch: string): Promise<number> => {
+    log(`bench: ${app.name}: dual create ${name} ${branch} ...`);
+    return timeToFirst200(env, ['create', name, branch], `${name}-${branch}`, port);
   };
-  // Fills the npm cache (untimed), so unseeded and seeded both install with a warm cache.
-  await run('warm');
-  await env.dual('destroy', `${repo}-warm`, '--force');
-  clearCache();
-  const unseeded: number[] = [];
-  for (const branch of unseededBranches) {
-    unseeded.push(await run(branch));
-    await env.dual('destroy', `${repo}-${branch}`, '--force');
-    clearCache();
+  // Untimed: the first fills the npm cache, the second is the seed's source (kept running).
+  await run(bare, 'warm');
+  await env.dual('destroy', `${bare}-warm`, '--force');
+  await run(repo, 'source');
+
+  const samples: Record<SeedVariant, SeedSample[]> = { unseeded: [], copied: [], linked: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < SEED_VARIANTS.length; k++) {
+      const variant = SEED_VARIANTS[(round + k) % SEED_VARIANTS.length]!;
+      const name = variant === 'unseeded' ? bare : repo;
+      const branch = `${variant}-${round + 1}`;
+      setHardLinks(env, variant === 'linked');
+      const ms = await run(name, branch);
+      samples[variant].push({ ms, load: loadavg()[0]! });
+      await env.dual('destroy', `${name}-${branch}`, '--force');
+    }
   }
-  await run('source');
-  const seeded: number[] = [];
-  for (const branch of seededBranches) {
-    seeded.push(await run(branch));
-    await env.dual('destroy', `${repo}-${branch}`, '--force');
-  }
+  setHardLinks(env, false);
   await env.dual('destroy', `${repo}-source`, '--force');
-  return { app: app.name, unseeded, seeded, unseededP50: percentile(unseeded, 50), seededP50: percentile(seeded, 50) };
+  const p50 = (v: SeedVariant) => percentile(samples[v].map((s) => s.ms), 50);
+  return { app: app.name, samples, p50: { unseeded: p50('unseeded'), copied: p50('copied'), linked: p50('linked') } };
 }
 
-export function seedRepoName(env: BenchEnv, app: RealApp): string {
-  return `${env.repo}-${app.name}-seed`;
+/** `seed.hardLinks` in the bench's config.json (read by each `dual create`). */
+function setHardLinks(env: BenchEnv, on: boolean): void {
+  const file = join(env.home, 'config.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, seed: { hardLinks: on } }));
+}
+
+/** The seeded repo and its twin without `seed` (both removed by the bench's cleanup). */
+export function seedRepoNames(env: BenchEnv, app: RealApp): [string, string] {
+  const repo = `${env.repo}-${app.name}-seed`;
+  return [repo, `${repo}-none`];
 }

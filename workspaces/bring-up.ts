@@ -3,7 +3,7 @@ import type { Context } from '../src/adapters/context.js';
 import { reviveAttached, stopAllAttached } from './attached/revive.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { waitForPorts } from './port-wait.js';
-import { clearSetupOutcome, followSetup, setupFailed, setupState } from './setup.js';
+import { clearSetupOutcome, followSetup, releaseSetup, setupFailed, setupState } from './setup.js';
 import type { WorkspaceRef } from '../src/model/workspace.js';
 
 
@@ -25,6 +25,8 @@ type SetupRun = 'runs' | 'maybe';
  * followed, never given a second setup.
  */
 export async function startAndAwait(ctx: Context, ws: WorkspaceRef, config: DualJson, options: ReadyOptions): Promise<void> {
+  // Under the workspace's lock no `dual create` of it runs: a hold on setup is one a killed create left.
+  releaseSetup(ctx, ws.id);
   const details = await ctx.docker.inspectContainer(ws.containerId);
   const state = setupState(ctx, ws.id);
   let run: SetupRun = 'maybe';

@@ -37,7 +37,25 @@ export async function resolveDataSource(ctx: Context, from: string | undefined, 
   if (sourceRepo !== repo) {
     throw new DualError(`--data-from: workspace '${from}' is of repo '${sourceRepo}', not '${repo}'; data is copied only between branches of one repo`);
   }
+  // The user asked for data: a source with none would give a workspace without it, silently.
+  if (!(await hasAttachedData(ctx, from))) {
+    throw new DualError(
+      `--data-from: workspace '${from}' has no attached container with a volume, so there is no data to copy; attach one (\`dual attach\`) or leave out --data-from`,
+    );
+  }
   return { id: from };
+}
+
+async function hasAttachedData(ctx: Context, id: string): Promise<boolean> {
+  for (const attached of await listAttached(ctx, id)) {
+    const found = await ctx.docker.inspectContainer(attached.containerId);
+    if (found?.mounts.some(isDataVolume)) return true;
+  }
+  return false;
+}
+
+function isDataVolume(mount: { type: string; name?: string }): boolean {
+  return mount.type === 'volume' && mount.name !== undefined && mount.name !== '';
 }
 
 /** After the new workspace's attached containers were made: copies their data from the source's. */
@@ -50,7 +68,7 @@ export async function cloneAttachedData(ctx: Context, source: DataSource, target
     const [from, to] = await Promise.all([ctx.docker.inspectContainer(theirs.containerId), ctx.docker.inspectContainer(mine.containerId)]);
     if (!from || !to) continue;
     const pairs = from.mounts
-      .filter((m) => m.type === 'volume' && m.name)
+      .filter(isDataVolume)
       .map((m) => ({ from: m.name!, to: to.mounts.find((t) => t.type === 'volume' && t.name && t.destination === m.destination)?.name, at: m.destination }))
       .filter((p): p is { from: string; to: string; at: string } => p.to !== undefined);
     if (pairs.length === 0) continue;

@@ -1,5 +1,5 @@
 import type { DualJson } from '../src/adapters/config/dual-json.js';
-import { SETUP_STATE_FILE, SETUP_STATE_MOUNT } from '../src/model/setup-state.js';
+import { SETUP_HOLD_FILE, SETUP_STATE_FILE, SETUP_STATE_MOUNT } from '../src/model/setup-state.js';
 
 /**
  * The workspace container's main process: a small POSIX sh script written by dual (never
@@ -14,7 +14,9 @@ import { SETUP_STATE_FILE, SETUP_STATE_MOUNT } from '../src/model/setup-state.js
  *
  * Arguments: $1 setup (may be empty), $2 start (may be empty), then the named volumes'
  * mount points, which dual hands to the host user right after the container starts (the
- * script waits, bounded, until it may write them).
+ * script waits, bounded, until it may write them). It also waits (bounded, 300 s) while dual
+ * holds it (SETUP_HOLD_FILE): a new container starts while `dual create` still copies local
+ * files and seeds, and setup begins once they are in place.
  */
 export const ENTRY_SCRIPT = `state=${SETUP_STATE_MOUNT}/${SETUP_STATE_FILE}
 setup=$1; start=$2; shift 2
@@ -23,6 +25,7 @@ record() { { printf '%s\\n' "$1" > "$state.tmp" && mv -f "$state.tmp" "$state"; 
 needs_setup=
 if [ -n "$setup" ] && [ "$(cat "$state" 2>/dev/null)" != ok ]; then needs_setup=1; record running; fi
 for dir in "$@"; do n=0; while [ ! -w "$dir" ] && [ "$n" -lt 300 ]; do sleep 0.1; n=$((n+1)); done; done
+n=0; while [ -e ${SETUP_STATE_MOUNT}/${SETUP_HOLD_FILE} ] && [ "$n" -lt 3000 ]; do sleep 0.1; n=$((n+1)); done
 if [ -n "$needs_setup" ]; then
   echo "dual: setup: $setup" >&2
   sh -c "$setup" </dev/null

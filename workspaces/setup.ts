@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DualError } from '../src/model/errors.js';
-import { readSetupState, SETUP_STATE_FILE, setupStateDir, type SetupState } from '../src/model/setup-state.js';
+import { readSetupState, SETUP_HOLD_FILE, SETUP_STATE_FILE, setupStateDir, type SetupState } from '../src/model/setup-state.js';
 import type { Context } from '../src/adapters/context.js';
 import { SETUP_END_MARKERS } from './entry.js';
 
@@ -18,6 +18,16 @@ export function resetSetupState(ctx: Context, id: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** A fresh state directory whose container waits before setup until releaseSetup (entry.ts): `dual create` starts it while still seeding. */
+export function resetSetupStateHeld(ctx: Context, id: string): void {
+  writeFileSync(join(resetSetupState(ctx, id), SETUP_HOLD_FILE), '');
+}
+
+/** Lets the container's setup begin (and clears a hold a killed `dual create` left). */
+export function releaseSetup(ctx: Context, id: string): void {
+  rmSync(join(setupStateDir(ctx.paths.home, id), SETUP_HOLD_FILE), { force: true });
 }
 
 /** Forget the last outcome so the next start of the container runs setup again (and a stale "failed" is not read). */

@@ -1,4 +1,5 @@
 import { runChild, lastDualLine } from '../dashboard/actions.js';
+import { realDashboardEngine, type DashboardEngine } from '../dashboard/engine.js';
 import { DUAL_BIN } from '../dual-bin.js';
 import type { DockerDiscovery } from '../docker-discovery.js';
 import type { ProxyLog } from '../log.js';
@@ -28,6 +29,14 @@ export interface IdleSleep {
   close(): void;
 }
 
+/**
+ * An attached container using at least this much of one core (the engine's one-second sample)
+ * is working: a busy-looping agent or a test run uses tens of percent, an idle database or
+ * `sleep` well under one. Low on purpose: a wrong "busy" costs one more period awake, a wrong
+ * "idle" kills an agent's work.
+ */
+export const ATTACHED_BUSY_CPU_PERCENT = 5;
+
 /** The unit of `idle.stopAfterMinutes`: a minute, unless DUAL_IDLE_MINUTE_MS (a whole number of ms) says otherwise. */
 function idleMinuteMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.DUAL_IDLE_MINUTE_MS;
@@ -39,6 +48,7 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
   const { table, log } = options;
   const tracker = new ActivityTracker();
   let routeWaiters: Array<() => void> = [];
+  let engine: Promise<DashboardEngine> | undefined;
   const waker = new Waker({
     table,
     stateDir: options.stateDir,
@@ -62,6 +72,11 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
     log,
     minuteMs: options.minuteMs ?? idleMinuteMs(),
     runningExecs: async (containerId) => ((await options.discovery.inspect(containerId))?.ExecIDs ?? []).length > 0,
+    attachedBusy: async (containerId) => {
+      // Loaded on first use: most proxies never have an idle workspace with an attached container.
+      engine ??= realDashboardEngine();
+      return (await (await engine).stats(containerId)).cpuPercent >= ATTACHED_BUSY_CPU_PERCENT;
+    },
   });
   sweep.start();
   return {

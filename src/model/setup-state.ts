@@ -22,6 +22,12 @@ export type SetupState =
 /** Where the directory appears inside the workspace container. */
 export const SETUP_STATE_MOUNT = '/run/dual-state';
 export const SETUP_STATE_FILE = 'setup';
+/**
+ * While this file exists in the state directory the entry script waits before setup (bounded):
+ * `dual create` starts the container first and copies local files and seeds meanwhile, so
+ * the engine's start and the copies overlap.
+ */
+export const SETUP_HOLD_FILE = 'hold';
 
 /** The host directory of one workspace's state: $DUAL_HOME/state/workspaces/<id>. */
 export function setupStateDir(home: string, workspaceId: string): string {

@@ -14,6 +14,10 @@ export class CutRelay {
   limit = Infinity;
   /** How many responses were cut so far. */
   cuts = 0;
+  /** While set: the response to `GET .../blobs/<digest>` is held back, not a byte passes (a stalled network). */
+  stalling: string | undefined;
+  /** Connections holding a stalled response, still open (the engine closes its own when it gives up). */
+  readonly stalled = new Set<Socket>();
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
@@ -39,7 +43,12 @@ export class CutRelay {
       client.on('data', (chunk: Buffer) => {
         const line = chunk.toString('latin1', 0, Math.min(chunk.length, 300));
         if (/^[A-Z]+ \//.test(line)) {
-          inCutBlob = this.cutting !== undefined && this.cuts < this.limit && line.startsWith('GET ') && line.split('\r\n')[0]!.includes(`/blobs/${this.cutting}`);
+          const requested = (digest: string | undefined) => digest !== undefined && line.startsWith('GET ') && line.split('\r\n')[0]!.includes(`/blobs/${digest}`);
+          inCutBlob = requested(this.cutting) && this.cuts < this.limit;
+          if (requested(this.stalling)) {
+            this.stalled.add(client);
+            client.on('close', () => this.stalled.delete(client));
+          }
           sent = 0;
           bodyStart = undefined;
           head = '';
@@ -47,6 +56,7 @@ export class CutRelay {
         upstream.write(chunk);
       });
       upstream.on('data', (chunk: Buffer) => {
+        if (this.stalled.has(client)) return;
         if (inCutBlob && bodyStart === undefined) {
           head += chunk.toString('latin1');
           const end = head.indexOf('\r\n\r\n');

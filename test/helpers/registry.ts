@@ -68,7 +68,7 @@ function bcrypt(password: string): string {
  * least that layer. Then removes it locally (by exact reference): what dual pulls is missing.
  * Returns the layer's digest (the blob a relay can cut) and the config's.
  */
-export async function pushTestImage(registry: string, names: string[], dir: string, padBytes = 512 * 1024): Promise<{ layer: string; config: string }> {
+export async function pushTestImage(registry: string, names: string[], dir: string, padBytes: number): Promise<{ layer: string; config: string }> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'pad'), randomBytes(padBytes));
   writeFileSync(join(dir, 'Dockerfile'), 'FROM dual-test/busybox\nCOPY pad /pad\nLABEL dual.test=1\n');

@@ -31,7 +31,11 @@ beforeAll(async () => {
   makeRepo(
     repoPath,
     { '.dual.json': JSON.stringify(CONFIG), '.gitignore': '.env\ncerts/\nnode_modules/\n' },
-    { tracked: {}, 'asks-more': { '.dual.json': JSON.stringify({ ...CONFIG, copy: [...CONFIG.copy, 'secrets/prod.key'] }) } },
+    {
+      tracked: {},
+      'asks-more': { '.dual.json': JSON.stringify({ ...CONFIG, copy: [...CONFIG.copy, 'secrets/prod.key'] }) },
+      'no-db': { '.dual.json': JSON.stringify({ ...CONFIG, attached: {} }) },
+    },
   );
   git(repoPath, 'checkout', '-q', 'tracked');
   writeFileSync(join(repoPath, '.env'), 'KEY=from-the-branch\n');
@@ -143,5 +147,16 @@ describe('--data-from: a branch starts with another branch\'s data', () => {
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toBe(`dual: --data-from: workspace '${id('main')}' belongs to another dual installation (DUAL_HOME=${home2}); data is copied only between workspaces of one DUAL_HOME\n`);
     expect(existsSync(worktree('x3'))).toBe(false);
+  });
+
+  it('refuses a source without attached data in one line, making nothing (the user asked for data and would get none)', async () => {
+    await dualOk(['create', repo, 'no-db'], { env });
+    const bare = await runDual(['create', repo, 'x4', '--data-from', id('no-db')], { env });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toBe(
+      `dual: --data-from: workspace '${id('no-db')}' has no attached container with a volume, so there is no data to copy; attach one (\`dual attach\`) or leave out --data-from\n`,
+    );
+    expect(existsSync(worktree('x4'))).toBe(false);
+    expect((await dualOk(['list', '--json'], { env })).stdout).not.toContain(id('x4'));
   });
 });

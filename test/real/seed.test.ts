@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,12 +16,13 @@ import { appFiles, requireRegistry, sharedNpmCache, VITE_APP } from './real-app.
  * starts with a copy of the first branch's node_modules. Its setup is an **offline** npm
  * install with no npm cache at all, so it can only succeed when the seed holds everything
  * (nothing was downloaded); it then serves through the proxy. A branch whose lockfile
- * differs gets the nearest seed and its setup installs the difference.
+ * differs gets the nearest seed and its setup installs the difference. With the user's
+ * `seed.hardLinks`, the seed's files are hard links (its hidden lockfile a copy).
  */
 const sandbox = new Sandbox();
 const env = sandbox.env;
 const repo = sandbox.repoName('seed');
-const ids = { main: workspaceId(repo, 'main'), offline: workspaceId(repo, 'offline'), changed: workspaceId(repo, 'changed') };
+const ids = { main: workspaceId(repo, 'main'), offline: workspaceId(repo, 'offline'), changed: workspaceId(repo, 'changed'), linked: workspaceId(repo, 'linked') };
 let port = 0;
 let proxy: ProxyChild | undefined;
 
@@ -58,6 +59,7 @@ beforeAll(async () => {
     // No npm cache at all, and offline: only a complete seed lets this install succeed.
     offline: { '.dual.json': dualJson({ setup: 'npm install --offline --no-audit --no-fund', npmCache: false }) },
     changed: { ...withLeftPad(), '.dual.json': dualJson({ setup: 'npm install --no-audit --no-fund' }) },
+    linked: { '.dual.json': dualJson({ setup: 'npm install --offline --no-audit --no-fund', npmCache: false }) },
   });
   await dualOk(['add', sandbox.path('seed'), '--name', repo], { env });
   proxy = startDualProxy(env, port);
@@ -88,5 +90,19 @@ describe('seeded node_modules (real Vite app)', () => {
     expect(r.stderr).toMatch(/added 1 package/);
     await dualOk(['exec', ids.changed, '--', 'node', '-e', "require('left-pad')"], { env });
     await served(ids.changed);
+  }, 600_000);
+
+  it('with seed.hardLinks the seed is hard links and the npm hidden lockfile a copy: an offline install succeeds and the source is untouched', async () => {
+    const config = join(sandbox.home, 'config.json');
+    writeFileSync(config, JSON.stringify({ ...(JSON.parse(readFileSync(config, 'utf8')) as object), seed: { hardLinks: true } }));
+    const r = await dualOk(['create', repo, 'linked'], { env, timeoutMs: 480_000 });
+    const from = r.stderr.match(/dual: seed node_modules: hard-linked from workspace (\S+) \(same key files\) in [0-9.]+ s\n/)?.[1];
+    expect(from).toBeDefined();
+    expect(r.stderr).toMatch(/up to date/);
+    const listed = JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; worktree: string }>;
+    const ino = (id: string, file: string) => statSync(join(listed.find((w) => w.id === id)!.worktree, 'node_modules', file)).ino;
+    expect(ino(ids.linked, 'vite/package.json')).toBe(ino(from!, 'vite/package.json'));
+    expect(ino(ids.linked, '.package-lock.json')).not.toBe(ino(from!, '.package-lock.json'));
+    await served(ids.linked);
   }, 600_000);
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pullFailure } from '../../src/adapters/docker/pull-failure.js';
-import { imageRegistry, registryAuth } from '../../src/adapters/docker/registry-auth.js';
+import { registryAuth } from '../../src/adapters/docker/registry-auth.js';
+import { imageRegistry, isImageReference } from '../../src/model/image-reference.js';
 
 const IMAGE = '127.0.0.1:5000/team/app:v1';
 
@@ -63,5 +64,14 @@ describe('credentials stored by docker login', () => {
 
   it('none without a config', () => {
     expect(registryAuth(IMAGE, { DOCKER_CONFIG: join(dir, 'missing') })).toBeUndefined();
+  });
+});
+
+describe('image references checked before the engine sees them', () => {
+  it.each(['node:22', 'node', 'library/node:22-alpine', 'ghcr.io/acme/app:1.2', '127.0.0.1:5000/dual-test/pull:v1', 'localhost/a_b__c-d:latest', 'node@sha256:' + 'a'.repeat(64), 'Registry.Example:443/x/y'])('accepts %s', (image) => {
+    expect(isImageReference(image)).toBe(true);
+  });
+  it.each(['Bad//Name', 'Node:22', 'a/', '/a', 'a:', 'a:b:c', 'a b', 'a/-b', 'node:' + 'x'.repeat(129), ''])('refuses %s', (image) => {
+    expect(isImageReference(image)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUnchangedCopy, type CopyRecord } from '../../workspaces/copy-files.js';
+import { linkable } from '../../workspaces/seed/seed.js';
 import { copyTree } from '../../workspaces/tree-copy.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tree-copy-'));
@@ -60,6 +61,18 @@ describe('copyTree: copies are data, nothing followed out of the source', () => 
     expect(existsSync(join(elsewhere, 'x.js'))).toBe(false);
   });
 
+  it('refuses a path reached through a symlinked parent leading out of the source, saying so and leaving no empty directory', async () => {
+    const { from, to } = pair();
+    const outside = join(root, `outside-${n}`);
+    mkdirSync(outside);
+    writeFileSync(join(outside, '.env'), 'STOLEN=1');
+    symlinkSync(outside, join(from, 'config'));
+    const result = await copyTree(from, to, 'config/.env', { linkRoot: to, hash: true, ...big });
+    expect(result.skipped).toEqual(['config/.env (reached through a symlink leading outside)']);
+    expect(result.files).toEqual([]);
+    expect(existsSync(join(to, 'config'))).toBe(false);
+  });
+
   it('never overwrites, and stops at the limits', async () => {
     const { from, to } = pair();
     mkdirSync(join(from, 'd'));
@@ -73,6 +86,38 @@ describe('copyTree: copies are data, nothing followed out of the source', () => 
     const limited = await copyTree(from, to, 'd', { linkRoot: to, hash: false, maxFiles: 3, maxBytes: 1000 });
     expect(limited.files).toHaveLength(3);
     expect(limited.skipped).toHaveLength(2);
+  });
+});
+
+describe('copyTree with hard links (seed.hardLinks)', () => {
+  it('links the files the caller names, copies the rest, and deleting one side leaves the other', async () => {
+    const { from, to } = pair();
+    mkdirSync(join(from, 'node_modules', 'react'), { recursive: true });
+    writeFileSync(join(from, 'node_modules', 'react', 'index.js'), 'react');
+    writeFileSync(join(from, 'node_modules', '.package-lock.json'), '{}');
+    symlinkSync('react/index.js', join(from, 'node_modules', 'main'));
+    const result = await copyTree(from, to, 'node_modules', { linkRoot: to, hash: false, ...big, link: (p) => linkable('node_modules', p) });
+    expect(result.skipped).toEqual([]);
+    const ino = (side: string, ...p: string[]) => statSync(join(side, 'node_modules', ...p)).ino;
+    expect(ino(to, 'react', 'index.js')).toBe(ino(from, 'react', 'index.js'));
+    // npm rewrites its hidden lockfile in place: a copy, so the source's is never touched.
+    expect(ino(to, '.package-lock.json')).not.toBe(ino(from, '.package-lock.json'));
+    writeFileSync(join(to, 'node_modules', '.package-lock.json'), '{"changed":true}');
+    expect(readFileSync(join(from, 'node_modules', '.package-lock.json'), 'utf8')).toBe('{}');
+    expect(readlinkSync(join(to, 'node_modules', 'main'))).toBe('react/index.js');
+    // What `npm ci` does to the new branch (removes node_modules) leaves the source whole.
+    rmSync(join(to, 'node_modules'), { recursive: true });
+    expect(readFileSync(join(from, 'node_modules', 'react', 'index.js'), 'utf8')).toBe('react');
+  });
+
+  it('links only below the seeded directory, never its top-level dot entries', () => {
+    expect(linkable('node_modules', 'node_modules/vite/bin/vite.js')).toBe(true);
+    expect(linkable('node_modules', 'node_modules/@babel/core/.npmignore')).toBe(true);
+    expect(linkable('node_modules', 'node_modules/.package-lock.json')).toBe(false);
+    expect(linkable('node_modules', 'node_modules/.vite/deps/react.js')).toBe(false);
+    expect(linkable('node_modules', 'node_modules/.cache/babel/x.json')).toBe(false);
+    expect(linkable('web/node_modules', 'web/node_modules/react/index.js')).toBe(true);
+    expect(linkable('node_modules', 'node_modules')).toBe(false);
   });
 });
 

@@ -14,7 +14,7 @@ import { copyLocalFiles, undoLocalCopies } from '../copy-files.js';
 import { cloneAttachedData, resolveDataSource } from '../data-from.js';
 import { seedDirectories } from '../seed/seed.js';
 import { ensureWorkspaceNetwork } from '../network.js';
-import { removeSetupState, resetSetupState } from '../setup.js';
+import { releaseSetup, removeSetupState, resetSetupStateHeld } from '../setup.js';
 import { workspaceConfig } from '../volume-default.js';
 import { runCreate, type CreateRun } from './create-run.js';
 import { ensureWorktree } from './ensure-worktree.js';
@@ -33,19 +33,22 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     run.checkpoint();
     const config = await workspaceConfig(ctx, worktree);
     const image = options.image ?? config.image;
-    await ensureImage(ctx, image);
+    // Ctrl-C stops a pull (it may take minutes): its failure then reads as the interrupt.
+    await ensureImage(ctx, image, run.signal).catch((error: unknown) => {
+      run.checkpoint();
+      throw error;
+    });
     await ensureWorkspaceNetwork(ctx.docker);
     run.checkpoint();
-    const copied = await copyLocalFiles(ctx, repo.path, worktree, id, config.copy);
-    run.made('copied local files', () => undoLocalCopies(ctx.paths.home, id, worktree, copied));
     const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });
     await makeVolumes(ctx, run, identity, config);
-    const seeded = await seedDirectories(ctx, identity, config, image);
-    run.made('seeded directories', async () => seeded.forEach((dir) => rmSync(join(worktree, dir), { recursive: true, force: true })));
-    run.checkpoint();
     const containerId = await makeContainer(ctx, run, identity, config, image);
     run.checkpoint();
-    await ctx.docker.startContainer(containerId);
+    // The engine starts the container while local files and seeds are copied: its entry
+    // script holds setup until releaseSetup (SPEC "dual create", order).
+    await settleBoth(ctx.docker.startContainer(containerId), copyAndSeed(ctx, run, repo.path, identity, config, image));
+    releaseSetup(ctx, id);
+    run.checkpoint();
     // The entry script waits (bounded) until it may write the volumes before setup runs.
     await giveVolumesToUser(ctx, containerId, identity, config, hostUser());
     run.checkpoint();
@@ -56,6 +59,20 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, run.interrupted), 'runs');
     return createResult(ctx, { id, repo: repo.name, branch: options.branch, worktree, containerId }, config, false);
   });
+}
+
+/** `copy` and `seed`, each recorded for a rollback. */
+async function copyAndSeed(ctx: Context, run: CreateRun, repoPath: string, identity: WorkspaceIdentity, config: WorkspaceConfig, image: string): Promise<void> {
+  const copied = await copyLocalFiles(ctx, repoPath, identity.worktree, identity.id, config.copy);
+  run.made('copied local files', () => undoLocalCopies(ctx.paths.home, identity.id, identity.worktree, copied));
+  const seeded = await seedDirectories(ctx, identity, config, image);
+  run.made('seeded directories', async () => seeded.forEach((dir) => rmSync(join(identity.worktree, dir), { recursive: true, force: true })));
+}
+
+/** Both settled before anything is rolled back (a rollback must not race a copy still running); then the first failure, if any. */
+async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
+  const failed = (await Promise.allSettled([a, b])).find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** The repo's git directories as the container sees them (git-view.ts), removed on rollback. */
@@ -77,9 +94,9 @@ async function makeVolumes(ctx: Context, run: CreateRun, identity: WorkspaceIden
   }
 }
 
-/** The container (not started yet), with a fresh setup state for its entry script to fill in. */
+/** The container (not started yet), with a fresh setup state for its entry script to fill in, holding setup until releaseSetup. */
 async function makeContainer(ctx: Context, run: CreateRun, identity: WorkspaceIdentity, config: WorkspaceConfig, image: string): Promise<string> {
-  resetSetupState(ctx, identity.id);
+  resetSetupStateHeld(ctx, identity.id);
   run.made('setup state', async () => removeSetupState(ctx, identity.id));
   const shares = hostShares(ctx.paths, config, ctx.log);
   const containerId = await ctx.docker.createContainer(workspaceContainerSpec(identity, config, image, hostUser(), shares));

@@ -11,6 +11,9 @@ export class CreateRun {
   private readonly rollback = new Rollback();
   private interruptRequested = false;
   private kept = false;
+  private readonly interruption = new AbortController();
+  /** Aborted on Ctrl-C: a step that may take long (an image pull) stops at once instead of finishing. */
+  readonly signal = this.interruption.signal;
 
   /** Record something this run made and how to undo it. */
   made(what: string, undo: () => Promise<unknown>): void {
@@ -32,6 +35,7 @@ export class CreateRun {
   /** @internal for runCreate */
   interrupt(log: (message: string) => void): void {
     this.interruptRequested = true;
+    this.interruption.abort();
     if (!this.kept) log('dual: interrupted; undoing what this create made');
   }
 

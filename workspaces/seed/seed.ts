@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 import { loadSettings } from '../../src/adapters/config/settings.js';
 import type { Context } from '../../src/adapters/context.js';
@@ -32,7 +32,9 @@ export async function seedDirectories(
   image: string,
 ): Promise<string[]> {
   const seeded: string[] = [];
-  const regenerable = [...DEFAULT_REGENERABLE, ...loadSettings(ctx.paths.config).destroy.regenerable];
+  const settings = loadSettings(ctx.paths.config);
+  const regenerable = [...DEFAULT_REGENERABLE, ...settings.destroy.regenerable];
+  const hardLinks = settings.seed.hardLinks;
   for (const [dir, keyFiles] of Object.entries(config.seed)) {
     const say = (what: string) => ctx.log(`dual: seed ${dir}: ${what}`);
     if (!isRegenerable(dir, regenerable)) {
@@ -57,12 +59,13 @@ export async function seedDirectories(
     const started = performance.now();
     try {
       if (!inVolume) seeded.push(dir);
-      const skipped = await copySeed(ctx, ws, dir, choice.candidate, image, inVolume);
+      const linked = hardLinks && !inVolume;
+      const skipped = await copySeed(ctx, ws, dir, choice.candidate, { image, inVolume, linked });
       const how = choice.exact ? 'same key files' : 'nearest: key files differ, setup brings it up to date';
       if (dir.split('/').pop() === 'node_modules' && /\bnpm ci\b/.test(config.setup ?? '')) {
         say('note: `npm ci` deletes node_modules before it installs, so the seed saves no time with it; `npm install` keeps it and installs only what differs');
       }
-      say(`copied from ${choice.candidate.origin} (${how}) in ${((performance.now() - started) / 1000).toFixed(1)} s${skipped.length > 0 ? `; left out ${skipped.slice(0, 3).join(', ')}` : ''}`);
+      say(`${linked ? 'hard-linked' : 'copied'} from ${choice.candidate.origin} (${how}) in ${((performance.now() - started) / 1000).toFixed(1)} s${skipped.length > 0 ? `; left out ${skipped.slice(0, 3).join(', ')}` : ''}`);
     } catch (error) {
       say(`not seeded: ${(error as Error).message.split('\n')[0]}; setup installs it`);
     }
@@ -70,12 +73,29 @@ export async function seedDirectories(
   return seeded;
 }
 
-async function copySeed(ctx: Context, ws: { id: string; repo: string; worktree: string }, dir: string, source: SeedSource, image: string, inVolume: boolean): Promise<string[]> {
-  if (inVolume && source.workspace) {
-    await copyVolume(ctx, { from: volumeName(source.workspace, dir), to: volumeName(ws.id, dir), image, workspace: ws.id, repo: ws.repo });
+async function copySeed(
+  ctx: Context,
+  ws: { id: string; repo: string; worktree: string },
+  dir: string,
+  source: SeedSource,
+  how: { image: string; inVolume: boolean; linked: boolean },
+): Promise<string[]> {
+  if (how.inVolume && source.workspace) {
+    await copyVolume(ctx, { from: volumeName(source.workspace, dir), to: volumeName(ws.id, dir), image: how.image, workspace: ws.id, repo: ws.repo });
     return [];
   }
-  return (await copyTree(source.root, ws.worktree, dir, { linkRoot: ws.worktree, hash: false, ...SEED_LIMITS })).skipped;
+  const link = how.linked ? (path: string) => linkable(dir, path) : undefined;
+  return (await copyTree(source.root, ws.worktree, dir, { linkRoot: ws.worktree, hash: false, link, ...SEED_LIMITS })).skipped;
+}
+
+/**
+ * With `seed.hardLinks`, which files of a seeded directory are linked: not its top-level
+ * dot entries, which tools write in place (npm's hidden lockfile `.package-lock.json`, which
+ * npm rewrites on every install; caches such as `.vite/` and `.cache/`): those are copied.
+ */
+export function linkable(dir: string, path: string): boolean {
+  const inner = relative(dir, path).split(sep)[0] ?? '';
+  return inner !== '' && inner !== '..' && !inner.startsWith('.');
 }
 
 function isEmptyOrMissing(path: string): boolean {

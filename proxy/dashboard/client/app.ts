@@ -350,8 +350,11 @@ export function dashboardApp(): void {
 
   function attachedCell(w: Workspace): HTMLTableCellElement {
     if (w.attached.length === 0) return el('td', { class: 'hide-narrow' }, el('span', { class: 'none' }, '–'));
+    // Stopped with its workspace (asleep or stopped by the user) is expected, not a failure to show in red.
+    const stoppedWith = w.containerState !== 'running' ? (w.status === 'sleeping' ? 'sleeping' : 'stopped') : undefined;
     const chips = w.attached.map((a) => {
-      const button = el('button', { type: 'button', class: 'chip', 'data-state': a.state, 'data-focus': `${w.id}:attached:${a.name}`, title: `${a.name}: ${a.state}; show its logs` }, `${a.name} · ${a.state}`);
+      const state = stoppedWith && a.state === 'exited' ? stoppedWith : a.state;
+      const button = el('button', { type: 'button', class: 'chip', 'data-state': state, 'data-focus': `${w.id}:attached:${a.name}`, title: `${a.name}: ${state}; show its logs` }, `${a.name} · ${state}`);
       button.addEventListener('click', () => openLogs(w.id, a.name));
       return el('li', undefined, button);
     });
@@ -374,6 +377,8 @@ export function dashboardApp(): void {
     box.append(button('logs', 'logs', 'Logs', () => openLogs(w.id, null)));
     box.append(running ? button('stop', 'toggle', 'Stop', () => void act(w.id, 'stop', false)) : button('start', 'toggle', 'Start', () => void act(w.id, 'start', false)));
     if (running) box.append(button('restart', 'restart', 'Restart', () => void act(w.id, 'restart', false)));
+    // A sleeping workspace wakes on the next request; Stop makes it stopped by the user, which nothing wakes.
+    if (w.status === 'sleeping') box.append(button('stop', 'stop', 'Stop', () => void act(w.id, 'stop', false)));
     box.append(button('destroy', 'destroy', 'Destroy', () => confirmDestroy(w.id), { class: 'danger' }));
     return el('td', { 'data-col': 'actions' }, box);
   }

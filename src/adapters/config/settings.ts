@@ -42,12 +42,25 @@ const destroySettingsSchema = z
   })
   .strict();
 
+/**
+ * `seed` (SPEC "Seeds"): hardLinks makes a seeded directory in the worktree hard links to its
+ * source's files (tool caches and npm's hidden lockfile still copied) instead of copies: 5-10x
+ * cheaper for a large node_modules, at the cost that a file written in place in one branch
+ * (an edit, patch-package) changes in the other. The user's choice, never a branch's.
+ */
+const seedSettingsSchema = z
+  .object({
+    hardLinks: z.boolean().default(false),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     repos: z.record(z.string(), repoSchema).default({}),
     proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
     attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
     destroy: destroySettingsSchema.default(() => destroySettingsSchema.parse({})),
+    seed: seedSettingsSchema.default(() => seedSettingsSchema.parse({})),
     /** Lend the host's CA certificates to every container (read-only); false turns it off for all repos. */
     trustHostCA: z.boolean().default(true),
     /** npm download cache shared by all workspaces: true = $DUAL_HOME/cache/npm, an absolute path, or false. */

@@ -29,10 +29,11 @@ export class DockerodeStreams {
     }
   }
 
-  async pullImage(image: string, onProgress: PullProgress): Promise<void> {
+  async pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void> {
     try {
       const auth = registryAuth(image);
-      const stream = await this.call(() => this.docker.pull(image, auth ? { authconfig: auth } : {}));
+      const stream = await this.call(() => this.docker.pull(image, { ...(auth ? { authconfig: auth } : {}), ...(signal ? { abortSignal: signal } : {}) }));
+      signal?.addEventListener('abort', () => (stream as NodeJS.ReadableStream & { destroy(): void }).destroy(), { once: true });
       await new Promise<void>((resolve, reject) => {
         // A failure after the stream began (a layer or the config cut off, a digest mismatch) is
         // a progress event with `error`, not a stream error: followProgress alone would resolve.

@@ -98,7 +98,8 @@ export interface DockerEngine {
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerDetails | undefined>;
   imageExists(image: string): Promise<boolean>;
-  pullImage(image: string, onProgress: PullProgress): Promise<void>;
+  /** Aborting `signal` closes the request: the engine cancels the pull (nothing is tagged). */
+  pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void>;
   createVolume(spec: VolumeSpec): Promise<void>;
   listVolumes(labelFilters: string[]): Promise<Array<{ name: string; labels: Record<string, string> }>>;
   removeVolume(name: string): Promise<void>;

@@ -50,8 +50,8 @@ export class LeanEngine implements DockerEngine {
     return (await ignoring(404, () => this.client.request('GET', `/images/${encodeURIComponent(image)}/json`).then(() => true))) ?? false;
   }
 
-  async pullImage(image: string, onProgress: PullProgress): Promise<void> {
-    await (await this.dockerode()).pullImage(image, onProgress);
+  async pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void> {
+    await (await this.dockerode()).pullImage(image, onProgress, signal);
   }
 
   async createVolume(spec: VolumeSpec): Promise<void> {

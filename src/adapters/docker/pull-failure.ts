@@ -1,6 +1,6 @@
 import { DualError } from '../../model/errors.js';
+import { imageRegistry } from '../../model/image-reference.js';
 import { shellCommand } from '../../model/shell-quote.js';
-import { imageRegistry } from './registry-auth.js';
 
 /**
  * One line for a failed pull, from the engine's message (an HTTP error before the stream, or

@@ -1,23 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { imageRegistry } from '../../model/image-reference.js';
+import { dockerConfigDir } from './docker-context.js';
 
 /** Docker Hub's key in the Docker CLI's config (and the address its credential helpers know). */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
-
-/**
- * The registry an image reference names, as Docker reads it: the first path component when it
- * looks like a host (has a dot or a port, is `localhost`, or has an uppercase letter), else
- * Docker Hub (`docker.io`).
- */
-export function imageRegistry(image: string): string {
-  const slash = image.indexOf('/');
-  if (slash === -1) return 'docker.io';
-  const first = image.slice(0, slash);
-  const isHost = /[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase();
-  return isHost ? first : 'docker.io';
-}
 
 /** What the Engine API takes in X-Registry-Auth (dockerode's `authconfig`). */
 export interface RegistryAuth {
@@ -60,9 +48,8 @@ export function registryAuth(image: string, env: NodeJS.ProcessEnv = process.env
 }
 
 function readCliConfig(env: NodeJS.ProcessEnv): CliConfig | undefined {
-  const dir = env.DOCKER_CONFIG || join(homedir(), '.docker');
   try {
-    return JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as CliConfig;
+    return JSON.parse(readFileSync(join(dockerConfigDir(env), 'config.json'), 'utf8')) as CliConfig;
   } catch {
     return undefined;
   }
