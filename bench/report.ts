@@ -59,6 +59,8 @@ export function renderMarkdown(r: Report): string {
   );
   if (r.proxy.length > 0) lines.push(
     '',
+    "The bar for `dual exec`: its own overhead at or below `docker exec`'s wall time, a ratio of at most 1.00x (SPEC.md, Decisions).",
+    '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
     '| measure | direct | dual proxy | nginx | caddy | dual / direct | dual / nginx | dual / caddy | nginx / direct |',

@@ -1,5 +1,5 @@
 import { runChild, lastDualLine } from '../dashboard/actions.js';
-import { realDashboardEngine, type DashboardEngine } from '../dashboard/engine.js';
+import type { DashboardEngine } from '../dashboard/engine.js';
 import { DUAL_BIN } from '../dual-bin.js';
 import type { DockerDiscovery } from '../docker-discovery.js';
 import type { ProxyLog } from '../log.js';
@@ -14,6 +14,8 @@ export interface IdleSleepOptions {
   stateDir: string;
   table: RouteTable;
   discovery: DockerDiscovery;
+  /** Resource use of attached containers (the proxy's DockerEngine). */
+  engine: Pick<DashboardEngine, 'stats'>;
   log: ProxyLog;
   /** One "minute" of `idle.stopAfterMinutes` in ms (default 60,000; `DUAL_IDLE_MINUTE_MS` for tests and benches). */
   minuteMs?: number;
@@ -49,7 +51,6 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
   const { table, log } = options;
   const tracker = new ActivityTracker();
   let routeWaiters: Array<() => void> = [];
-  let engine: Promise<DashboardEngine> | undefined;
   const waker = new Waker({
     table,
     stateDir: options.stateDir,
@@ -73,11 +74,7 @@ export function createIdleSleep(options: IdleSleepOptions): IdleSleep {
     log,
     minuteMs: options.minuteMs ?? idleMinuteMs(),
     runningExecs: async (containerId) => ((await options.discovery.inspect(containerId))?.ExecIDs ?? []).length > 0,
-    attachedBusy: async (containerId) => {
-      // Loaded on first use: most proxies never have an idle workspace with an attached container.
-      engine ??= realDashboardEngine();
-      return (await (await engine).stats(containerId)).cpuPercent >= ATTACHED_BUSY_CPU_PERCENT;
-    },
+    attachedBusy: async (containerId) => (await options.engine.stats(containerId)).cpuPercent >= ATTACHED_BUSY_CPU_PERCENT,
   });
   sweep.start();
   return {

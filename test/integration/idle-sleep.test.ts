@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { containerName, workspaceId } from '../../src/model/naming.js';
 import { gotoSettled, hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
 import { dualOk, runDual } from '../helpers/cli.js';
@@ -19,7 +19,7 @@ const env = sandbox.env;
 const repo = sandbox.repoName('nap');
 const id = workspaceId(repo, 'main');
 const sleepyId = workspaceId(repo, 'sleepy');
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let port = 0;
 let proxy: ProxyChild | undefined;
 let browser: Browser | undefined;
