@@ -1,8 +1,8 @@
-import { LeanDockerClient } from '../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../src/adapters/docker/api-transport.js';
 
 /** Removes every container and volume labelled with this run's repo name, whatever state they are in. */
 export async function removeLabelled(repo: string): Promise<number> {
-  const docker = new LeanDockerClient();
+  const docker = new ApiTransport();
   try {
     const filter = encodeURIComponent(JSON.stringify({ label: [`dual.repo=${repo}`] }));
     const containers = await docker.request<Array<{ Id: string }>>('GET', `/containers/json?all=1&filters=${filter}`);
@@ -17,7 +17,7 @@ export async function removeLabelled(repo: string): Promise<number> {
 
 /** The container's bridge address (default bridge, or the workspace network): the "direct" path, what any proxy dials. */
 export async function bridgeIp(containerName: string): Promise<string> {
-  const docker = new LeanDockerClient();
+  const docker = new ApiTransport();
   try {
     const c = await docker.request<{ NetworkSettings: { IPAddress: string; Networks?: Record<string, { IPAddress: string }> } }>(
       'GET',

@@ -47,10 +47,18 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
+        // Chromium keeps 250 resource timing entries by default: room for all the page's requests.
+        await page.addInitScript(() => performance.setResourceTimingBufferSize(10_000));
         page.setDefaultTimeout(120_000);
         const failed: string[] = [];
         page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
-        await page.goto(path.url, { waitUntil: 'load' });
+        try {
+          await page.goto(path.url, { waitUntil: 'load' });
+        } catch (error) {
+          // The navigation itself can be the request a network change abandoned.
+          if ((error as Error).message.includes('net::ERR_NETWORK_CHANGED') && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);
+          throw error;
+        }
         // Chromium drops requests in flight when a network interface comes or goes (a container
         // started by anyone on this machine): that sample says nothing about the path; load again.
         if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);

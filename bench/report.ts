@@ -25,6 +25,8 @@ export interface Report {
   pageLoad: PageLoadRow[];
   pageModules: number;
   notes: string[];
+  /** How the run was started: `npm run bench`, or with BENCH_ONLY for some sections. */
+  command: string;
 }
 
 export function renderMarkdown(r: Report): string {
@@ -34,7 +36,11 @@ export function renderMarkdown(r: Report): string {
     '',
     `Machine: 2 cores, noisy shared machine: ratios, not absolute truths. ${r.environment}`,
     '',
-    'Command: `npm run bench`',
+    `Command: \`${r.command}\``,
+  ];
+  // A partial run (BENCH_ONLY) renders only the sections it measured.
+  const cli = r.exec.length > 0 || r.create.create.length > 0 || r.frameworks.length > 0;
+  if (cli) lines.push(
     '',
     '### CLI (wall time, spawn to exit)',
     '',
@@ -50,6 +56,10 @@ export function renderMarkdown(r: Report): string {
         `| \`.dual.json\` env changed, \`dual restart\` to first 200 through the proxy, ${name} (n=${f.restart.length}) | ${fmt(f.restartP50)} | – | – |`,
       ];
     }),
+  );
+  if (r.proxy.length > 0) lines.push(
+    '',
+    "The bar for `dual exec`: its own overhead at or below `docker exec`'s wall time, a ratio of at most 1.00x (SPEC.md, Decisions).",
     '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
@@ -62,7 +72,7 @@ export function renderMarkdown(r: Report): string {
     }),
     '',
     'Ratios are the first path divided by the second: above 1 is better for requests/s and MB/s, worse for latencies.',
-  ];
+  );
   if (r.pageLoad.length > 0) {
     const direct = r.pageLoad[0]!.median;
     lines.push(

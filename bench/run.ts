@@ -177,6 +177,7 @@ async function main(): Promise<void> {
       pageLoad,
       pageModules: PAGE_MODULES,
       notes,
+      command: PARTIAL ? `BENCH_ONLY=${[...SECTIONS].join(',')} npm run bench` : 'npm run bench',
     });
     process.stdout.write(`\n${markdown}`);
     if (seeds.length > 0) {

@@ -1,3 +1,4 @@
+import type { ContainerInspect } from '../src/adapters/docker/api-types.js';
 import { LABEL, parsePortsLabel } from '../src/model/labels.js';
 import { containerHasSetup } from '../src/model/setup-state.js';
 import { WORKSPACE_NETWORK } from '../src/model/naming.js';
@@ -33,22 +34,7 @@ export interface ContainerRecord {
   idleMinutes?: number;
 }
 
-/** The slice of the Engine API's inspect answer that the proxy reads. */
-export interface InspectAnswer {
-  Id: string;
-  Name: string;
-  State?: { Status?: string; Running?: boolean };
-  /** Exec sessions running in the container (the engine drops finished ones): activity for the idle sweep. */
-  ExecIDs?: string[] | null;
-  Config?: { Labels?: Record<string, string> | null };
-  NetworkSettings?: {
-    IPAddress?: string;
-    Networks?: Record<string, { IPAddress?: string }> | null;
-    Ports?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null;
-  };
-}
-
-export function recordFromInspect(answer: InspectAnswer): ContainerRecord | undefined {
+export function recordFromInspect(answer: ContainerInspect): ContainerRecord | undefined {
   const labels = answer.Config?.Labels ?? {};
   const { id: workspace, repo, branch, worktree } = identityFromLabels(labels);
   if (!workspace) return undefined;
@@ -83,7 +69,7 @@ function firstNetworkIp(networks: Record<string, { IPAddress?: string }> | null 
 }
 
 /** Prefers the 127.0.0.1 binding: that is the one dual asks for, and the only one the proxy may use. */
-function publishedPorts(ports: NonNullable<InspectAnswer['NetworkSettings']>['Ports']): Record<number, number> {
+function publishedPorts(ports: NonNullable<ContainerInspect['NetworkSettings']>['Ports']): Record<number, number> {
   const result: Record<number, number> = {};
   for (const [key, bindings] of Object.entries(ports ?? {})) {
     const [port, proto] = key.split('/');

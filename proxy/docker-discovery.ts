@@ -1,30 +1,22 @@
-import type { InspectAnswer } from './container-record.js';
+import type { ContainerInspect } from '../src/adapters/docker/api-types.js';
+import type { EngineEvent, EventSubscription } from '../src/adapters/docker/engine.js';
 
 /**
- * The slice of Docker the proxy needs, behind an interface so the sync logic and the data
- * path are tested without an engine. One implementation (dockerode-discovery.ts) talks to
- * the real engine.
+ * The slice of Docker the proxy's route sync needs, behind an interface so the sync logic is
+ * tested without an engine. One implementation (engine-discovery.ts) over the DockerEngine.
  */
-export interface ContainerEvent {
-  containerId: string;
-  /** start, die, stop, restart, destroy, create, pause, unpause, ... */
-  action: string;
-}
+export type ContainerEvent = EngineEvent;
+export type { EventSubscription };
 
 /** Actions that can change a route. Exec events (every `dual exec`) and the like are not asked for. */
 export const ROUTE_ACTIONS = ['create', 'start', 'restart', 'die', 'stop', 'destroy', 'pause', 'unpause', 'rename', 'update'] as const;
 
-export interface EventSubscription {
-  /** Ends the stream; `onEnd` is not called for a close the proxy asked for. */
-  close(): void;
-}
-
 export interface DockerDiscovery {
   readonly display: string;
   /** Containers labelled dual.workspace (stopped ones too), fully inspected. */
-  listLabelled(): Promise<InspectAnswer[]>;
+  listLabelled(): Promise<ContainerInspect[]>;
   /** Undefined when the container no longer exists. */
-  inspect(containerId: string): Promise<InspectAnswer | undefined>;
+  inspect(containerId: string): Promise<ContainerInspect | undefined>;
   /** Container events for labelled containers. Resolves once the stream is open. */
   subscribe(onEvent: (event: ContainerEvent) => void, onEnd: (error?: Error) => void): Promise<EventSubscription>;
   /** Docker Desktop's VM hides container IPs from the host (docker/for-mac#155). */

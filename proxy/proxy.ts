@@ -1,6 +1,8 @@
 import { homePaths } from '../src/adapters/config/home.js';
 import { loadSettings } from '../src/adapters/config/settings.js';
+import { connectDocker } from '../src/adapters/docker-connect.js';
 import type { DockerDiscovery } from './docker-discovery.js';
+import { engineDiscovery } from './engine-discovery.js';
 import { createProxyServer } from './http-server.js';
 import { LiveSettings, type SettingsChange } from './live-settings.js';
 import type { ProxyLog } from './log.js';
@@ -20,7 +22,7 @@ import { createIdleSleep, type IdleSleep } from './wake/idle-sleep.js';
 export interface ProxyOptions {
   home: string;
   log: ProxyLog;
-  /** Defaults to the real engine through dockerode. */
+  /** Defaults to this home's containers on the real engine. */
   discovery?: DockerDiscovery;
   /** --port: listen on exactly these, whatever the workspaces declare. */
   ports?: number[];
@@ -66,7 +68,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const paths = homePaths(options.home);
   const log = options.log;
   const settings = new LiveSettings(loadSettings(paths.config).proxy, options);
-  const discovery = options.discovery ?? (await (await import('./dockerode-discovery.js')).createDockerodeDiscovery(paths.home));
+  const docker = connectDocker();
+  const discovery = options.discovery ?? engineDiscovery(docker, paths.home);
   const remote = settings.checkBinds();
   if (remote.length > 0) log.warn(`listening on ${remote.join(', ')}: every workspace is reachable from the network`);
 
@@ -79,12 +82,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     home: paths.home,
     stateDir: paths.state,
     table,
+    engine: docker,
     engineConnected: () => sync?.connected ?? false,
     log,
     jsonSummary: (port) => renderPage({ kind: 'dashboard' }, { port, workspaces: table.workspaces(), scheme: urlScheme() }, true),
     urlScheme,
   });
-  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, log, minuteMs: options.idleMinuteMs });
+  const idle: IdleSleep = createIdleSleep({ home: paths.home, stateDir: paths.state, table, discovery, engine: docker, log, minuteMs: options.idleMinuteMs });
   const deps = {
     wake: idle.wake,
     dashboard,
@@ -136,6 +140,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     dashboard.close();
     await ports.close();
     await pools.closeAll();
+    docker.close();
   };
   const pinnedFailure = ports.pinnedFailure();
   if (pinnedFailure) {

@@ -17,6 +17,8 @@ import { copyVolume } from './volume-copy.js';
  */
 export interface DataSource {
   id: string;
+  /** The source's attached containers that hold a volume: the ones whose data can be copied. */
+  withData: string[];
 }
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -38,20 +40,30 @@ export async function resolveDataSource(ctx: Context, from: string | undefined, 
     throw new DualError(`--data-from: workspace '${from}' is of repo '${sourceRepo}', not '${repo}'; data is copied only between branches of one repo`);
   }
   // The user asked for data: a source with none would give a workspace without it, silently.
-  if (!(await hasAttachedData(ctx, from))) {
+  const withData = await attachedWithData(ctx, from);
+  if (withData.length === 0) {
     throw new DualError(
       `--data-from: workspace '${from}' has no attached container with a volume, so there is no data to copy; attach one (\`dual attach\`) or leave out --data-from`,
     );
   }
-  return { id: from };
+  return { id: from, withData };
 }
 
-async function hasAttachedData(ctx: Context, id: string): Promise<boolean> {
+/** Once the new branch's .dual.json is read (before any container): it must declare one of the source's containers with data. */
+export function checkDataTarget(source: DataSource, declared: Record<string, unknown>): void {
+  if (source.withData.some((name) => name in declared)) return;
+  throw new DualError(
+    `--data-from: this branch's .dual.json declares none of ${source.id}'s attached containers with data (${source.withData.join(', ')}), so there is nothing to copy the data into; declare one of them in "attached", or leave out --data-from`,
+  );
+}
+
+async function attachedWithData(ctx: Context, id: string): Promise<string[]> {
+  const names: string[] = [];
   for (const attached of await listAttached(ctx, id)) {
     const found = await ctx.docker.inspectContainer(attached.containerId);
-    if (found?.mounts.some(isDataVolume)) return true;
+    if (found?.mounts.some(isDataVolume)) names.push(attached.name);
   }
-  return false;
+  return names;
 }
 
 function isDataVolume(mount: { type: string; name?: string }): boolean {

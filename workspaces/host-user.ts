@@ -15,7 +15,7 @@ export function hostUser(): HostUser {
 export async function giveVolumesToUser(ctx: Context, containerId: string, identity: WorkspaceIdentity, config: WorkspaceConfig, user: HostUser): Promise<void> {
   const targets = workspaceVolumes(identity, config).map((v) => v.target);
   if (targets.length === 0 || user.uid === 0) return;
-  const code = await runInContainer(ctx.engine, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
+  const code = await runInContainer(ctx.docker, containerId, ['chown', `${user.uid}:${user.gid}`, ...targets], {
     workingDir: '/',
     user: '0',
     output: ctx.output,

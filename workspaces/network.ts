@@ -1,3 +1,4 @@
+import { isDockerStatus } from '../src/adapters/docker/docker-error.js';
 import type { DockerEngine } from '../src/adapters/docker/engine.js';
 import { DualError } from '../src/model/errors.js';
 import { LABEL } from '../src/model/labels.js';
@@ -32,7 +33,7 @@ export async function ensureWorkspaceNetwork(docker: DockerEngine): Promise<stri
       });
     } catch (error) {
       // Another `dual create` made it a moment ago: use theirs (checked below like any other).
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      if (!isDockerStatus(error, 409)) throw error;
     }
     network = await docker.inspectNetwork(WORKSPACE_NETWORK);
   }

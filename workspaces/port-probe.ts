@@ -48,7 +48,7 @@ export async function probePorts(
 /** Reads the socket table of the container's network namespace (any image with `cat`). */
 export async function probeInside(ctx: Context, containerId: string, ports: readonly number[]): Promise<PortListening[]> {
   const output = new Capture(1 << 20);
-  await runInContainer(ctx.engine, containerId, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], { workingDir: '/', output }).catch(() => 1);
+  await runInContainer(ctx.docker, containerId, ['cat', '/proc/net/tcp', '/proc/net/tcp6'], { workingDir: '/', output }).catch(() => 1);
   const table = listeningSockets(output.text());
   return ports.map((port) => {
     const found = table.get(port);

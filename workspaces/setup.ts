@@ -76,7 +76,7 @@ export async function followSetup(ctx: Context, ws: { id: string; containerId: s
       const state = setupState(ctx, ws.id);
       if (state.kind === 'ok' || state.kind === 'failed') {
         // The script prints its end line right after recording the outcome; on a loaded
-        // machine the log stream (dockerode loads first) can lag several seconds behind.
+        // machine the log stream can lag several seconds behind.
         await sink.waitForEnd(MARKER_WAIT_MS);
         return state;
       }

@@ -14,29 +14,31 @@ export async function copyVolume(
   ctx: Context,
   copy: { from: string; to: string; image: string; workspace: string; repo: string },
 ): Promise<void> {
-  const created = await ctx.engine.request<{ Id: string }>('POST', '/containers/create', {
-    Image: copy.image,
-    Entrypoint: ['/bin/sh', '-c'],
-    Cmd: ['rm -rf /to/* /to/.[!.]* /to/..?* && cp -a /from/. /to/'],
-    User: '0',
-    WorkingDir: '/',
-    Labels: { [LABEL.home]: ctx.paths.home, [LABEL.workspace]: copy.workspace, [LABEL.repo]: copy.repo, 'dual.helper': 'volume-copy' },
-    NetworkDisabled: true,
-    HostConfig: {
-      NetworkMode: 'none',
-      Mounts: [
-        { Type: 'volume', Source: copy.from, Target: '/from', ReadOnly: true },
-        { Type: 'volume', Source: copy.to, Target: '/to' },
-      ],
-    },
+  const id = await ctx.docker.createContainer({
+    image: copy.image,
+    entrypoint: ['/bin/sh', '-c'],
+    cmd: ['rm -rf /to/* /to/.[!.]* /to/..?* && cp -a /from/. /to/'],
+    user: '0',
+    workingDir: '/',
+    env: {},
+    labels: { [LABEL.home]: ctx.paths.home, [LABEL.workspace]: copy.workspace, [LABEL.repo]: copy.repo, 'dual.helper': 'volume-copy' },
+    binds: [],
+    volumes: [
+      { name: copy.from, target: '/from', readOnly: true },
+      { name: copy.to, target: '/to' },
+    ],
+    publishLoopback: [],
+    networkMode: 'none',
+    networkDisabled: true,
+    init: false,
   });
   try {
-    await ctx.engine.request('POST', `/containers/${created.Id}/start`);
-    const waited = await ctx.engine.request<{ StatusCode: number }>('POST', `/containers/${created.Id}/wait`);
-    if (waited.StatusCode !== 0) {
-      throw new DualError(`copying volume ${copy.from} into ${copy.to} failed (exit ${waited.StatusCode} in image ${copy.image}, which needs sh and cp)`);
+    await ctx.docker.startContainer(id);
+    const exitCode = await ctx.docker.waitContainer(id);
+    if (exitCode !== 0) {
+      throw new DualError(`copying volume ${copy.from} into ${copy.to} failed (exit ${exitCode} in image ${copy.image}, which needs sh and cp)`);
     }
   } finally {
-    await ctx.docker.removeContainer(created.Id).catch(() => undefined);
+    await ctx.docker.removeContainer(id).catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@ import type { ProxyLog } from '../log.js';
 import { wantsJson } from '../pages.js';
 import type { RouteTable } from '../route-table.js';
 import { ActionRunner, isAction, REQUEST_ID } from './actions.js';
-import { realDashboardEngine, type DashboardEngine } from './engine.js';
+import type { DashboardEngine } from './engine.js';
 import { API_HEADERS } from './headers.js';
 import { LiveModel } from './live-model.js';
 import { parseTail, streamLogs } from './log-stream.js';
@@ -24,7 +24,7 @@ export interface DashboardDeps {
   jsonSummary(port: number): { status: number; contentType: string; body: string };
   /** Of the workspace links: `https` once the CA is trusted (proxy/url-scheme.ts). */
   urlScheme?(): 'http' | 'https';
-  engine?: () => Promise<DashboardEngine>;
+  engine: DashboardEngine;
 }
 
 export interface Dashboard {
@@ -48,8 +48,6 @@ const ACTION_PATH = /^\/api\/workspaces\/([a-z0-9-]{1,63})\/([a-z]+)$/;
  */
 export function createDashboard(deps: DashboardDeps): Dashboard {
   const token = loadOrCreateToken(tokenFile(deps.stateDir));
-  let engine: Promise<DashboardEngine> | undefined;
-  const getEngine = () => (engine ??= (deps.engine ?? realDashboardEngine)());
   let git: Promise<Pick<Git, 'worktreeSummary'>> | undefined;
   // Outcomes travel in the snapshot (see actions.ts); the model is made just below.
   const actions = new ActionRunner(deps.home, () => model.changed());
@@ -58,7 +56,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     stateDir: deps.stateDir,
     engineConnected: deps.engineConnected,
     git: () => (git ??= import('../../src/adapters/git/simple-git-adapter.js').then((m) => new m.SimpleGitAdapter())),
-    engine: getEngine,
+    engine: async () => deps.engine,
     actions: () => actions.recent(),
     log: deps.log,
     urlScheme: deps.urlScheme,
@@ -115,11 +113,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
       req.resume();
       const containerId = findContainer(url.searchParams.get('workspace'), url.searchParams.get('attached'));
       if (!containerId) return reply(res, 404, { error: 'no such workspace or attached container' });
-      void getEngine().then(
-        (e) => streamLogs(res, e, containerId, parseTail(url.searchParams.get('tail'))),
-        (error: unknown) => reply(res, 502, { error: `cannot reach the Docker engine: ${String(error)}` }),
-      );
-      return;
+      return streamLogs(res, deps.engine, containerId, parseTail(url.searchParams.get('tail')));
     }
     const action = ACTION_PATH.exec(url.pathname);
     if (method === 'POST' && action) {

@@ -15,6 +15,8 @@ export interface IdleSweepDeps {
   log: ProxyLog;
   /** Whether any exec runs in the container now (the engine lists running execs only). */
   runningExecs(containerId: string): Promise<boolean>;
+  /** Whether an attached container is working now (its CPU use over the engine's sample; see ATTACHED_BUSY_CPU_PERCENT). */
+  attachedBusy(containerId: string): Promise<boolean>;
   /** Length of one "minute" of `idle.stopAfterMinutes`: 60,000 ms; tests and benches shorten it (DUAL_IDLE_MINUTE_MS). */
   minuteMs: number;
   now?: () => number;
@@ -60,7 +62,7 @@ export class IdleSweep {
       for (const view of this.deps.table.workspaces()) {
         if (!this.idleLongEnough(view)) continue;
         // A setup still running (a long first `npm ci`) is use too: it runs in the main process, not an exec.
-        if ((await this.execRunning(view)) || this.settingUp(view)) {
+        if ((await this.execRunning(view)) || this.settingUp(view) || (await this.attachedWorking(view))) {
           this.deps.tracker.touch(view.id);
           continue;
         }
@@ -89,6 +91,22 @@ export class IdleSweep {
     if (!view.main.hasSetup) return false;
     const setup = readSetupState(setupStateDir(this.deps.home, view.id));
     return setup.kind === 'running' || setup.kind === 'pending';
+  }
+
+  /**
+   * An attached container whose main process works (an agent, a test runner) is use too: it
+   * makes no request and no exec, and a sleep would kill its work. Asked only for workspaces
+   * that are otherwise idle; a database waiting for queries uses next to no CPU.
+   */
+  private async attachedWorking(view: WorkspaceView): Promise<boolean> {
+    for (const container of view.attached.filter((c) => c.state === 'running')) {
+      const busy = await this.deps.attachedBusy(container.containerId).catch(() => true); // cannot tell: do not stop it
+      if (busy) {
+        this.deps.log.info(`keeping ${view.id} awake: its attached ${container.attached ?? container.containerId} is working`);
+        return true;
+      }
+    }
+    return false;
   }
 
   private async execRunning(view: WorkspaceView): Promise<boolean> {

@@ -73,3 +73,8 @@ export function idleMinutes(labels: Record<string, string>): number | undefined 
   const minutes = Number(value);
   return minutes >= 1 ? minutes : undefined;
 }
+
+/** How an attached container's state reads in a table: one that went to sleep with its workspace is `sleeping`, not a failure. */
+export function attachedStateShown(workspaceState: string, attachedState: string): string {
+  return workspaceState === 'sleeping' && attachedState === 'exited' ? 'sleeping' : attachedState;
+}

@@ -93,14 +93,24 @@ describe('dashboard states', () => {
 
   it('stops a sleeping workspace from its Stop button, so a request no longer wakes it; Start brings it back', async () => {
     const page = await openDashboard('light');
+    await dualOk(['attach', mainId, 'db', '--image', 'dual-test/busybox', '--', 'sleep', '3600'], { env });
+    const chip = `${row(mainId)} button.chip`;
+    const chipSays = (text: string) => page.waitForFunction(([sel, want]) => document.querySelector(sel!)?.textContent === want, [chip, text] as const, { timeout: 60_000 });
+    await chipSays('db · running');
     await dualOk(['sleep', mainId], { env });
     await waitForStatus(page, mainId, 'sleeping');
+    // Its attached container sleeps with it: not shown as a failure (exited, in red).
+    await chipSays('db · sleeping');
+    expect(await page.locator(chip).getAttribute('data-state')).toBe('sleeping');
+    expect((await dualOk(['list'], { env })).stdout).toMatch(/└ db\s+sleeping/);
     await page.click(`${row(mainId)} button[data-action="stop"]`);
     await waitForStatus(page, mainId, 'stopped');
+    await chipSays('db · stopped');
     expect((await request(port, `${mainId}.localhost:${port}`)).status).toBe(503);
     expect((JSON.parse((await dualOk(['list', '--json'], { env })).stdout) as Array<{ id: string; state: string }>).find((w) => w.id === mainId)?.state).toBe('exited');
     await page.click(`${row(mainId)} button[data-action="start"]`);
     await waitForStatus(page, mainId, 'serving');
+    await chipSays('db · running');
   }, 120_000);
 
   it('follows the system colour scheme: light text on dark in dark mode, and the reverse', async () => {

@@ -73,7 +73,11 @@ export class CutRelay {
         client.write(chunk);
       });
       client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
+      // The registry closes its side once it has answered: a stalled response keeps the engine's
+      // connection open regardless (a network that went quiet), until the engine gives up on it.
+      upstream.on('close', () => {
+        if (!this.stalled.has(client)) client.destroy();
+      });
     });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 import type { DockerDiscovery } from '../../proxy/docker-discovery.js';
-import { createDockerodeDiscovery } from '../../proxy/dockerode-discovery.js';
+import { connectDocker } from '../../src/adapters/docker-connect.js';
+import { engineDiscovery } from '../../proxy/engine-discovery.js';
 import type { Sandbox } from './sandbox.js';
 
 /**
@@ -7,6 +8,6 @@ import type { Sandbox } from './sandbox.js';
  * with that home. Other test files (and a developer's own workspaces) share the engine; the
  * production filter keeps their ports out of this proxy.
  */
-export function sandboxDiscovery(sandbox: Sandbox): Promise<DockerDiscovery> {
-  return createDockerodeDiscovery(sandbox.home);
+export async function sandboxDiscovery(sandbox: Sandbox): Promise<DockerDiscovery> {
+  return engineDiscovery(connectDocker(), sandbox.home);
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { LABEL } from '../../src/model/labels.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -17,7 +17,7 @@ export interface WorkspaceFixture {
  * every declared port; fewer makes "nothing listening" happen.
  */
 export async function createWorkspaceContainer(
-  docker: LeanDockerClient,
+  docker: ApiTransport,
   sandbox: Sandbox,
   options: { branch: string; ports: number[]; listen?: number[]; hostRewrite?: boolean; repo?: string; start?: boolean; network?: string },
 ): Promise<WorkspaceFixture> {
@@ -49,7 +49,7 @@ export async function createWorkspaceContainer(
 }
 
 /** Adds a sidecar attached to a workspace's netns (dual.attached): the proxy must never route to it. */
-export async function createAttachedContainer(docker: LeanDockerClient, workspace: WorkspaceFixture, sandbox: Sandbox, name: string): Promise<string> {
+export async function createAttachedContainer(docker: ApiTransport, workspace: WorkspaceFixture, sandbox: Sandbox, name: string): Promise<string> {
   const repo = sandbox.repoName('px');
   const created = await docker.request<{ Id: string }>('POST', `/containers/create?name=dual-${workspace.id}--${name}`, {
     Image: 'dual-test/busybox',
@@ -62,7 +62,7 @@ export async function createAttachedContainer(docker: LeanDockerClient, workspac
   return created.Id;
 }
 
-export async function startContainer(docker: LeanDockerClient, id: string): Promise<void> {
+export async function startContainer(docker: ApiTransport, id: string): Promise<void> {
   await docker.request('POST', `/containers/${id}/start`);
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 
 /**
  * One test file's world: a temp DUAL_HOME, a temp dir for repos, and a unique repo-name
@@ -14,7 +14,7 @@ export class Sandbox {
   readonly root = mkdtempSync(join(tmpdir(), 'dual-test-'));
   readonly home = join(this.root, 'home');
   readonly tag = randomBytes(3).toString('hex');
-  private readonly docker = new LeanDockerClient();
+  private readonly docker = new ApiTransport();
 
   /** Tests that want the proxy start it themselves; `dual create` must not start one. */
   constructor() {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG, eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
@@ -15,7 +15,7 @@ const repo = sandbox.repoName('net');
 const env = sandbox.env;
 const a = `${repo}-a`;
 const b = `${repo}-b`;
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 /** An attached "database": httpd on 5432 serving `db-<branch>`. */
 const DB = ['sh', '-c', 'mkdir -p /tmp/d && echo "db-$DUAL_BRANCH" > /tmp/d/index.html && exec httpd -f -p 5432 -h /tmp/d'];
 

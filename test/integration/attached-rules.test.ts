@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { spawn } from 'node:child_process';
 import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { eventually } from '../helpers/fixtures.js';
@@ -13,7 +13,7 @@ const sandbox = new Sandbox();
 const repo = sandbox.repoName('rules');
 const env = sandbox.env;
 const ws = `${repo}-main`;
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 const SLEEP = ['--', 'sleep', '999999'];
 
 const DUAL_JSON = JSON.stringify({

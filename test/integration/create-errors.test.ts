@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
@@ -9,7 +9,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 /** Bad input: a clear one-line error, a non-zero exit, and nothing half-made left behind. */
 const sandbox = new Sandbox();
 const env = sandbox.env;
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 const shop = sandbox.repoName('a');
 
 async function containersOf(repo: string): Promise<string[]> {

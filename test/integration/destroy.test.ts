@@ -1,6 +1,6 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
@@ -10,7 +10,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 const sandbox = new Sandbox();
 const env = sandbox.env;
 const repo = sandbox.repoName('d');
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 const worktree = (branch: string) => `${sandbox.home}/worktrees/${repo}/${branch}`;
 
 async function labelled(kind: 'containers' | 'volumes', id: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { Sandbox } from '../helpers/sandbox.js';
@@ -72,7 +72,7 @@ describe('workspaces of a non-root user', () => {
     const file = `${sandbox.home}/worktrees/${repo}/plain/node_modules/left-pad/index.js`;
     expect(readFileSync(file, 'utf8')).toBe('module.exports = 1\n');
     expect([statSync(file).uid, statSync(file).gid]).toEqual([uid, gid]);
-    const docker = new LeanDockerClient();
+    const docker = new ApiTransport();
     const filters = encodeURIComponent(JSON.stringify({ label: [`dual.workspace=${repo}-plain`] }));
     const volumes = await docker.request<{ Volumes: unknown[] | null }>('GET', `/volumes?filters=${filters}`);
     docker.close();

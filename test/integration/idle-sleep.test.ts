@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { containerName, workspaceId } from '../../src/model/naming.js';
 import { gotoSettled, hmrAppFiles, launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
 import { dualOk, runDual } from '../helpers/cli.js';
@@ -19,7 +19,7 @@ const env = sandbox.env;
 const repo = sandbox.repoName('nap');
 const id = workspaceId(repo, 'main');
 const sleepyId = workspaceId(repo, 'sleepy');
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let port = 0;
 let proxy: ProxyChild | undefined;
 let browser: Browser | undefined;
@@ -132,4 +132,17 @@ describe('sleep and wake', () => {
     expect(reply.status).toBe(200);
     expect(await containerState(`${sleepyId}--side`)).toBe('running');
   });
+
+  it('keeps a workspace awake while an attached agent works (its main process, no exec, no request), and sleeps it once the agent is quiet', async () => {
+    // Two busy loops: the agent keeps a fair share of CPU however loaded the machine is.
+    await dualOk(['attach', sleepyId, 'agent', '--image', 'dual-test/busybox', '--', 'sh', '-c', 'while :; do :; done & while :; do :; done'], { env });
+    const kept = `keeping ${sleepyId} awake: its attached agent is working`;
+    await waitFor(async () => proxy!.output().includes(kept), 60_000, 'the sweep to find the agent working').catch((error: Error) => {
+      throw new Error(`${error.message}\n${proxy!.output()}`);
+    });
+    expect(await state(sleepyId)).toBe('running');
+    expect(await containerState(`${sleepyId}--agent`)).toBe('running');
+    await dualOk(['attached', 'rm', sleepyId, 'agent'], { env });
+    await waitFor(async () => (await state(sleepyId)) === 'sleeping', 60_000, `${sleepyId} to be put to sleep once the agent is gone`);
+  }, 120_000);
 });

@@ -222,8 +222,9 @@ describe('a pull that fails: one line, exit 1, nothing left behind', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(errorLines(stderr)).toEqual(['dual: interrupted; undoing what this create made', 'dual: create interrupted; undid what it made']);
-    // The engine gave up its download (it closes the connection it was waiting on) and tagged nothing.
-    await eventually(async () => (relay.cut!.stalled.size === 0 ? true : undefined), 'the engine to cancel the pull');
+    // The config never arrives while stalled, so the exit above means dual let go of the pull
+    // instead of waiting for it. Whether the engine drops its own download is the engine's
+    // choice (20.10 keeps it open after its client left; it ends when the relay stops).
     expectNothingLeft('stalled-new', before, image);
   });
 

@@ -35,6 +35,7 @@ beforeAll(async () => {
       tracked: {},
       'asks-more': { '.dual.json': JSON.stringify({ ...CONFIG, copy: [...CONFIG.copy, 'secrets/prod.key'] }) },
       'no-db': { '.dual.json': JSON.stringify({ ...CONFIG, attached: {} }) },
+      'other-db': { '.dual.json': JSON.stringify({ ...CONFIG, attached: { store: CONFIG.attached.db } }) },
     },
   );
   git(repoPath, 'checkout', '-q', 'tracked');
@@ -158,5 +159,17 @@ describe('--data-from: a branch starts with another branch\'s data', () => {
     );
     expect(existsSync(worktree('x4'))).toBe(false);
     expect((await dualOk(['list', '--json'], { env })).stdout).not.toContain(id('x4'));
+  });
+
+  it("refuses a branch whose .dual.json declares none of the source's attached containers, undoing the worktree (the branch, made before, stays)", async () => {
+    const r = await runDual(['create', repo, 'other-db', '--data-from', id('no-lock')], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `dual: --data-from: this branch's .dual.json declares none of ${id('no-lock')}'s attached containers with data (db), so there is nothing to copy the data into; declare one of them in "attached", or leave out --data-from\n`,
+    );
+    expect(existsSync(worktree('other-db'))).toBe(false);
+    // The branch existed before (made by the test): it stays.
+    expect(git(repoPath, 'branch', '--list', 'other-db')).toContain('other-db');
+    expect((await dualOk(['list', '--json'], { env })).stdout).not.toContain(id('other-db'));
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { branchPageConfig } from '../helpers/fixtures.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
@@ -73,7 +73,7 @@ describe('odd states', () => {
     await dualOk(['create', repo, 'orphan'], { env });
     const gitFiles = join(sandbox.home, 'state', 'git', `${repo}-orphan`);
     expect(existsSync(gitFiles)).toBe(true);
-    const docker = new LeanDockerClient();
+    const docker = new ApiTransport();
     try {
       await docker.request('DELETE', `/containers/dual-${repo}-orphan?force=1`);
     } finally {

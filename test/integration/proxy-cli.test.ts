@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homePaths } from '../../src/adapters/config/home.js';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { ensureProxyRunning } from '../../proxy/daemon.js';
 import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
 import { createWorkspaceContainer, freePort, waitFor, whoami, type WorkspaceFixture } from '../helpers/proxy-fixtures.js';
@@ -13,7 +13,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 
 /** The CLI as users run it (bin/dual.js, built by `npm run build`), against the real engine. */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let port: number;
 let ws: WorkspaceFixture;
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homePaths } from '../../src/adapters/config/home.js';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { dualOk, runDual } from '../helpers/cli.js';
@@ -12,7 +12,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 
 /** Connection edges, with real sockets: half-closing clients, 408s, upstreams that never answer, the log bound. */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let proxy: RunningProxy;
 let port: number;
 let ws: WorkspaceFixture;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { EngineRelay } from '../helpers/engine-relay.js';
@@ -14,7 +14,7 @@ import { createWorkspaceContainer, freePort, request, waitFor, whoami } from '..
  * changes containers through the engine's own socket.
  */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 const relay = new EngineRelay(sandbox.path('docker.sock'));
 let proxy: RunningProxy;
 const previousDockerHost = process.env.DOCKER_HOST;

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { sandboxDiscovery } from '../helpers/proxy-discovery.js';
@@ -20,7 +20,7 @@ import {
 } from '../helpers/proxy-fixtures.js';
 
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let proxy: RunningProxy;
 let port: number;
 let main: WorkspaceFixture;

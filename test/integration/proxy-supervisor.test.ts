@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homePaths } from '../../src/adapters/config/home.js';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { isAlive } from '../../proxy/pid-file.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { createWorkspaceContainer, freePort, waitFor, whoami, type WorkspaceFixture } from '../helpers/proxy-fixtures.js';
@@ -10,7 +10,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 
 /** The background proxy is supervised: `dual proxy start` through the real CLI, kill -9, stop. */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 const env = sandbox.env;
 let port: number;
 let ws: WorkspaceFixture;

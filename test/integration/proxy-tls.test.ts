@@ -5,7 +5,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { tlsPaths } from '../../src/adapters/tls/paths.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
@@ -19,7 +19,7 @@ import { h2Connect, h2Request, h2WebSocketEcho, handshake, https11 } from '../he
  * and h2, with certificates from dual's CA for its own names only.
  */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let proxy: RunningProxy;
 let port: number;
 let main: WorkspaceFixture;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
@@ -10,7 +10,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 const sandbox = new Sandbox();
 const env = sandbox.env;
 const repo = sandbox.repoName('p');
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 
 async function namesWith(kind: 'containers' | 'volumes', label: string): Promise<string[]> {
   const filters = encodeURIComponent(JSON.stringify({ label: [label] }));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { silentLog } from '../../proxy/log.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { dualOk, runDual } from '../helpers/cli.js';
@@ -19,7 +19,7 @@ import { Sandbox } from '../helpers/sandbox.js';
 const sandbox = new Sandbox();
 const env = sandbox.env;
 const repo = sandbox.repoName('big');
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 
 const hostile: Record<string, string> = {
   // 1 MiB of start: over the file limit.

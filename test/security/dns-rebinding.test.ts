@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { silentLog } from '../../proxy/log.js';
 import { HOST_REFUSED_PAGE } from '../../proxy/pages.js';
 import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
@@ -14,7 +14,7 @@ import { Sandbox } from '../helpers/sandbox.js';
  * the proxy's own answers. It can make the browser send its own Host, never `*.localhost`.
  */
 const sandbox = new Sandbox();
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let proxy: RunningProxy;
 let port: number;
 let live: WorkspaceFixture;

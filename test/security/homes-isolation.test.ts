@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { BRANCH_PAGE_CONFIG } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
@@ -14,7 +14,7 @@ const mine = new Sandbox();
 const theirs = new Sandbox();
 const repo = mine.repoName('iso');
 const ws = `${repo}-feat`;
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 
 async function container(name: string): Promise<{ State: { Status: string } } | undefined> {
   return docker.request<{ State: { Status: string } }>('GET', `/containers/${name}/json`).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import { ApiTransport } from '../../src/adapters/docker/api-transport.js';
 import { dualOk, runDual } from '../helpers/cli.js';
 import { branchPageConfig } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
@@ -15,7 +15,7 @@ const sandbox = new Sandbox();
 const env = sandbox.env;
 const repo = sandbox.repoName('net');
 const [a, b] = [`${repo}-a`, `${repo}-b`];
-const docker = new LeanDockerClient();
+const docker = new ApiTransport();
 let port = 0;
 
 interface Inspect {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamDemuxer } from '../../workspaces/exec/demux.js';
+import { StreamDemuxer } from '../../src/adapters/docker/demux.js';
 import { signalScript } from '../../workspaces/exec/signal-script.js';
 import { classifyStartFailure, looksLikeStartFailure } from '../../workspaces/exec/start-failure.js';
 

@@ -41,7 +41,7 @@ describe('homeFilters', () => {
         if (argument.startsWith('homeFilters(') || argument.startsWith('{ all: true, filters: { label: this.labels')) continue;
         bypasses.push(`${file}: ${match[0]}`);
       }
-      // Raw Engine API queries (lean client, dockerode option objects).
+      // Raw Engine API filters written outside the adapters.
       for (const match of text.matchAll(/label: (?!homeFilters\()([^,}\]]+)/g)) {
         if (match[1]!.startsWith('this.labels') && text.includes('homeFilters(home')) continue;
         bypasses.push(`${file}: ${match[0]}`);

@@ -170,12 +170,37 @@ describe('idle sweep', () => {
     writeFileSync(join(stateDir, 'home', 'state', 'workspaces', 'installing', 'setup'), 'running\n');
     tracker.observe(table.workspaces());
     tracker.begin('open');
-    const sweep = new IdleSweep({ table, tracker, waker, stateDir, home: join(stateDir, 'home'), log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing' });
+    const sweep = new IdleSweep({ table, tracker, waker, stateDir, home: join(stateDir, 'home'), log: quiet, minuteMs: 1_000, now: () => now.t, runningExecs: async (id) => id === 'c-execing', attachedBusy: async () => false });
     now.t += 1_999;
     expect(await sweep.sweep()).toEqual([]);
     now.t += 1;
     expect(await sweep.sweep()).toEqual(['idle']);
     expect(calls).toEqual(['sleep idle']);
     expect(table.workspace('idle')!.main.state).toBe('exited');
+  });
+
+  it('keeps a workspace awake while an attached container works (an agent as its main process, no exec); a quiet one sleeps', async () => {
+    const { table, calls, waker, now } = world();
+    const tracker = new ActivityTracker(() => now.t);
+    table.upsert(container('agent-ws', 'running', { 'dual.idle-minutes': '1' }));
+    table.upsert(container('agent', 'running', { 'dual.workspace': 'agent-ws', 'dual.attached': 'agent' }));
+    table.upsert(container('db-ws', 'running', { 'dual.idle-minutes': '1' }));
+    table.upsert(container('db', 'running', { 'dual.workspace': 'db-ws', 'dual.attached': 'db' }));
+    tracker.observe(table.workspaces());
+    const busy = new Set(['c-agent']);
+    const sweep = new IdleSweep({
+      table, tracker, waker, stateDir, home: join(stateDir, 'home'), log: quiet, minuteMs: 1_000, now: () => now.t,
+      runningExecs: async () => false,
+      attachedBusy: async (id) => busy.has(id),
+    });
+    now.t += 1_000;
+    expect(await sweep.sweep()).toEqual(['db-ws']);
+    // Its work counted as use: idle again only a full period later, and it sleeps once the agent is quiet.
+    busy.clear();
+    now.t += 999;
+    expect(await sweep.sweep()).toEqual([]);
+    now.t += 1;
+    expect(await sweep.sweep()).toEqual(['agent-ws']);
+    expect(calls).toEqual(['sleep db-ws', 'sleep agent-ws']);
   });
 });

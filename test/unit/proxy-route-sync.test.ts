@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectAnswer } from '../../proxy/container-record.js';
+import type { ContainerInspect } from '../../src/adapters/docker/api-types.js';
 import type { ContainerEvent, DockerDiscovery } from '../../proxy/docker-discovery.js';
 import { RouteSync } from '../../proxy/route-sync.js';
 import { RouteTable } from '../../proxy/route-table.js';
@@ -7,7 +7,7 @@ import { RouteTable } from '../../proxy/route-table.js';
 /** An in-memory engine: containers, an events stream that can be cut, and an outage switch. */
 class FakeEngine implements DockerDiscovery {
   readonly display = 'fake';
-  containers = new Map<string, InspectAnswer>();
+  containers = new Map<string, ContainerInspect>();
   reachable = true;
   private listeners: Array<{ onEvent: (e: ContainerEvent) => void; onEnd: (e?: Error) => void }> = [];
 

@@ -10,11 +10,11 @@ const IMAGE = '127.0.0.1:5000/team/app:v1';
 
 describe('a failed pull, in one line that says what to do', () => {
   it.each([
-    ['(HTTP code 500) server error - Head "http://127.0.0.1:5000/v2/team/app/manifests/v1": no basic auth credentials', `cannot pull image ${IMAGE}: 127.0.0.1:5000 refused access (no basic auth credentials); log in with: docker login 127.0.0.1:5000, then run again`],
+    ['Head "http://127.0.0.1:5000/v2/team/app/manifests/v1": no basic auth credentials', `cannot pull image ${IMAGE}: 127.0.0.1:5000 refused access (no basic auth credentials); log in with: docker login 127.0.0.1:5000, then run again`],
     ['unauthorized: authentication required', `cannot pull image ${IMAGE}: 127.0.0.1:5000 refused access (authentication required); log in with: docker login 127.0.0.1:5000, then run again`],
-    ['(HTTP code 404) unexpected - manifest for 127.0.0.1:5000/team/app:v1 not found: manifest unknown: manifest unknown', `cannot pull image ${IMAGE}: 127.0.0.1:5000 has no such image or tag; check the name and tag`],
+    ['manifest for 127.0.0.1:5000/team/app:v1 not found: manifest unknown: manifest unknown', `cannot pull image ${IMAGE}: 127.0.0.1:5000 has no such image or tag; check the name and tag`],
     ['error pulling image configuration: download failed after attempts=6: EOF', `cannot pull image ${IMAGE}: the connection to 127.0.0.1:5000 failed (EOF); check your network and run again`],
-    ['(HTTP code 500) server error - Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', `cannot pull image ${IMAGE}: the connection to 127.0.0.1:5000 failed (connection refused); check your network and run again`],
+    ['Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', `cannot pull image ${IMAGE}: the connection to 127.0.0.1:5000 failed (connection refused); check your network and run again`],
     ['Get "https://no-such.invalid/v2/": dial tcp: lookup no-such.invalid on 10.0.0.1:53: no such host', `cannot pull image ${IMAGE}: 127.0.0.1:5000 cannot be found (no such host); check the name and your network`],
     ['something new\nwith a second line', `cannot pull image ${IMAGE}: something new; check the name, your network, or build it locally`],
   ])('%s', (engine, expected) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DockerError } from '../../src/adapters/docker/docker-error.js';
 import type { DockerEngine, NetworkDetails, NetworkSpec } from '../../src/adapters/docker/engine.js';
 import { ensureWorkspaceNetwork } from '../../workspaces/network.js';
 
@@ -38,7 +39,7 @@ describe('ensureWorkspaceNetwork', () => {
     const engine = {
       inspectNetwork: async () => (inspections++ === 0 ? undefined : isolated),
       createNetwork: async () => {
-        throw Object.assign(new Error('network with name dual-workspaces already exists'), { statusCode: 409 });
+        throw new DockerError(409, 'network with name dual-workspaces already exists');
       },
     } as unknown as DockerEngine;
     expect(await ensureWorkspaceNetwork(engine)).toBe('dual-workspaces');

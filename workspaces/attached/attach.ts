@@ -1,5 +1,6 @@
 import { loadDualJson, type DualJson } from '../../src/adapters/config/dual-json.js';
 import { loadSettings } from '../../src/adapters/config/settings.js';
+import { isDockerStatus } from '../../src/adapters/docker/docker-error.js';
 import { DualError } from '../../src/model/errors.js';
 import { homeFilters, LABEL } from '../../src/model/labels.js';
 import { attachedContainerName, validateAttachedName } from '../../src/model/naming.js';
@@ -134,10 +135,9 @@ export async function createAttached(ctx: Context, target: AttachTarget, request
     }
     const spec = attachedContainerSpec(target, request, hostUser());
     const containerId = await ctx.docker.createContainer(spec).catch((error: unknown) => {
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 409) throw duplicate(target.id, request.name);
+      if (isDockerStatus(error, 409)) throw duplicate(target.id, request.name);
       // e.g. more CPUs than the engine has: Docker's own message says the range.
-      if (status === 400) throw new DualError(`cannot create attached container '${request.name}': ${engineMessage(error)}; adjust the options`);
+      if (isDockerStatus(error, 400)) throw new DualError(`cannot create attached container '${request.name}': ${error.message}; adjust the options`);
       throw error;
     });
     rollback.add(`container ${spec.name}`, () => ctx.docker.removeContainer(containerId));
@@ -151,17 +151,12 @@ export async function createAttached(ctx: Context, target: AttachTarget, request
       image: request.image,
       state: details?.state ?? 'running',
       containerId,
-      containerName: spec.name,
+      containerName: attachedContainerName(target.id, request.name),
     };
   } catch (error) {
     await rollback.run(ctx.log);
     throw error;
   }
-}
-
-function engineMessage(error: unknown): string {
-  const json = (error as { json?: { message?: string } }).json;
-  return (json?.message ?? (error as Error).message).split('\n')[0]!.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '');
 }
 
 function duplicate(id: string, name: string): DualError {

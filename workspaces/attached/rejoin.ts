@@ -1,6 +1,8 @@
 import type { DualJson } from '../../src/adapters/config/dual-json.js';
+import type { ContainerInspect } from '../../src/adapters/docker/api-types.js';
 import type { ContainerSpec } from '../../src/adapters/docker/engine.js';
 import type { Context } from '../../src/adapters/context.js';
+import { DualError } from '../../src/model/errors.js';
 import { shellCommand } from '../../src/model/shell-quote.js';
 import { hostUser } from '../host-user.js';
 import { attachTarget, declaredRequest } from './attach.js';
@@ -8,27 +10,6 @@ import type { Attached } from './find.js';
 import { attachedContainerSpec, attachedVolumes } from './spec.js';
 import { clearUserStopped, isUserStopped, markUserStopped } from './user-stopped.js';
 import type { WorkspaceRef } from '../../src/model/workspace.js';
-
-/** The parts of an engine inspect answer a clone needs. */
-interface RawInspect {
-  Config: {
-    Image: string;
-    Cmd?: string[] | null;
-    Env?: string[] | null;
-    User?: string;
-    WorkingDir?: string;
-    Labels?: Record<string, string> | null;
-    StopTimeout?: number;
-  };
-  HostConfig: {
-    Binds?: string[] | null;
-    Mounts?: Array<{ Type: string; Source: string; Target: string }> | null;
-    Init?: boolean | null;
-    Memory?: number;
-    NanoCpus?: number;
-  };
-  Mounts?: Array<{ Type: string; Name?: string; Destination: string }> | null;
-}
 
 /**
  * A recreated workspace container has a new id, and an attached container's network is
@@ -46,13 +27,14 @@ export async function rejoinAttached(
 ): Promise<void> {
   for (const a of attached) {
     try {
-      const raw = await ctx.engine.request<RawInspect>('GET', `/containers/${encodeURIComponent(a.containerId)}/json`);
+      const raw = await ctx.docker.inspectAnswer(a.containerId);
+      if (!raw) throw new DualError(`no such container: ${a.containerName}`);
       const declared = config.attached[a.name];
       const spec = declared ? await declaredSpec(ctx, ws, a.name, declared) : cloneSpec(raw, a.containerName, ws.containerId);
       keepAnonymousVolumes(spec, raw);
       const stoppedByUser = isUserStopped(ctx, a.containerId);
       // Without v=1: the anonymous volumes now belong to the new container.
-      await ctx.engine.request('DELETE', `/containers/${encodeURIComponent(a.containerId)}?force=1`);
+      await ctx.docker.removeContainer(a.containerId, { keepVolumes: true });
       clearUserStopped(ctx, a.containerId);
       const id = await ctx.docker.createContainer(spec);
       if (stoppedByUser) markUserStopped(ctx, id);
@@ -79,23 +61,25 @@ async function declaredSpec(
 }
 
 /** The same container, joined to another namespace. */
-function cloneSpec(raw: RawInspect, name: string, workspaceContainerId: string): ContainerSpec {
+function cloneSpec(raw: ContainerInspect, name: string, workspaceContainerId: string): ContainerSpec {
+  const config = raw.Config ?? {};
+  const host = raw.HostConfig ?? {};
   return {
     name,
-    image: raw.Config.Image,
-    cmd: raw.Config.Cmd ?? undefined,
-    user: raw.Config.User || undefined,
-    workingDir: raw.Config.WorkingDir ?? '',
-    env: Object.fromEntries((raw.Config.Env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
-    labels: raw.Config.Labels ?? {},
-    binds: (raw.HostConfig.Binds ?? []).map(parseBind),
-    volumes: (raw.HostConfig.Mounts ?? []).filter((m) => m.Type === 'volume').map((m) => ({ name: m.Source, target: m.Target })),
+    image: config.Image ?? '',
+    cmd: config.Cmd ?? undefined,
+    user: config.User || undefined,
+    workingDir: config.WorkingDir ?? '',
+    env: Object.fromEntries((config.Env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+    labels: config.Labels ?? {},
+    binds: (host.Binds ?? []).map(parseBind),
+    volumes: (host.Mounts ?? []).filter((m) => m.Type === 'volume').map((m) => ({ name: m.Source, target: m.Target })),
     publishLoopback: [],
     networkMode: `container:${workspaceContainerId}`,
-    init: raw.HostConfig.Init ?? true,
-    memoryBytes: raw.HostConfig.Memory || undefined,
-    nanoCpus: raw.HostConfig.NanoCpus || undefined,
-    stopTimeoutSeconds: raw.Config.StopTimeout,
+    init: host.Init ?? true,
+    memoryBytes: host.Memory || undefined,
+    nanoCpus: host.NanoCpus || undefined,
+    stopTimeoutSeconds: config.StopTimeout,
   };
 }
 
@@ -105,7 +89,7 @@ function parseBind(bind: string): { source: string; target: string; readOnly?: b
 }
 
 /** Volumes the image declared (mounted without a name) are carried over by their generated name. */
-function keepAnonymousVolumes(spec: ContainerSpec, raw: RawInspect): void {
+function keepAnonymousVolumes(spec: ContainerSpec, raw: ContainerInspect): void {
   const targets = new Set([...spec.volumes.map((v) => v.target), ...spec.binds.map((b) => b.target)]);
   for (const mount of raw.Mounts ?? []) {
     if (mount.Type === 'volume' && mount.Name && !targets.has(mount.Destination)) {

@@ -11,7 +11,7 @@ import { hostShares } from '../host-shares.js';
 import { giveVolumesToUser, hostUser } from '../host-user.js';
 import { ensureImage } from '../image.js';
 import { copyLocalFiles, undoLocalCopies } from '../copy-files.js';
-import { cloneAttachedData, resolveDataSource } from '../data-from.js';
+import { checkDataTarget, cloneAttachedData, resolveDataSource } from '../data-from.js';
 import { seedDirectories } from '../seed/seed.js';
 import { ensureWorkspaceNetwork } from '../network.js';
 import { releaseSetup, removeSetupState, resetSetupStateHeld } from '../setup.js';
@@ -32,6 +32,7 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, run);
     run.checkpoint();
     const config = await workspaceConfig(ctx, worktree);
+    if (dataSource) checkDataTarget(dataSource, config.attached);
     const image = options.image ?? config.image;
     // Ctrl-C stops a pull (it may take minutes): its failure then reads as the interrupt.
     await ensureImage(ctx, image, run.signal).catch((error: unknown) => {

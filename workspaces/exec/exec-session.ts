@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
-import type { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
-import { StreamDemuxer } from './demux.js';
+import type { Duplex } from 'node:stream';
+import { StreamDemuxer } from '../../src/adapters/docker/demux.js';
+import type { DockerEngine } from '../../src/adapters/docker/engine.js';
 import { EXEC_ID_ENV, signalScript } from './signal-script.js';
 import { classifyStartFailure, looksLikeStartFailure } from './start-failure.js';
 
@@ -30,23 +30,22 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIG
  * executable. stdin is forwarded byte-exact and its end closes the command's stdin; signals
  * sent to this process are delivered to the command's whole process tree.
  */
-export async function runExec(client: LeanDockerClient, request: ExecRequest, streams: ExecStreams): Promise<number> {
+export async function runExec(docker: DockerEngine, request: ExecRequest, streams: ExecStreams): Promise<number> {
   const tag = randomBytes(8).toString('hex');
   // Engines from API 1.42 size the TTY before the command starts; older ones ignore this
   // and get the size from the resize call right after start.
-  const consoleSize = request.tty && streams.stdout.rows && streams.stdout.columns ? [streams.stdout.rows, streams.stdout.columns] : undefined;
-  const created = await client.request<{ Id: string }>('POST', `/containers/${request.containerId}/exec`, {
-    ConsoleSize: consoleSize,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: request.tty,
-    Env: [...request.env, `${EXEC_ID_ENV}=${tag}`],
-    WorkingDir: request.workingDir,
-    User: request.user,
-    Cmd: request.cmd,
+  const consoleSize: [number, number] | undefined =
+    request.tty && streams.stdout.rows && streams.stdout.columns ? [streams.stdout.rows, streams.stdout.columns] : undefined;
+  const execId = await docker.createExec(request.containerId, {
+    attach: true,
+    consoleSize,
+    tty: request.tty,
+    env: [...request.env, `${EXEC_ID_ENV}=${tag}`],
+    workingDir: request.workingDir,
+    user: request.user,
+    cmd: request.cmd,
   });
-  const socket = await client.hijack(`/exec/${created.Id}/start`, { Detach: false, Tty: request.tty, ConsoleSize: consoleSize });
+  const socket = await docker.startExec(execId, { tty: request.tty, consoleSize });
   socket.setNoDelay(true);
 
   let startFailure: { exitCode: number; message: string } | undefined;
@@ -60,8 +59,8 @@ export async function runExec(client: LeanDockerClient, request: ExecRequest, st
   else pipeDemuxed(socket, streams, request.cmd[0] ?? '', (failure) => (startFailure = failure));
 
   const stopStdin = forwardStdin(streams.stdin, socket, request.tty);
-  const stopResize = request.tty ? followWindowSize(client, created.Id, streams.stdout) : () => undefined;
-  const signals = forwardSignals(client, request.containerId, tag);
+  const stopResize = request.tty ? followWindowSize(docker, execId, streams.stdout) : () => undefined;
+  const signals = forwardSignals(docker, request.containerId, tag);
 
   try {
     await finished;
@@ -73,15 +72,15 @@ export async function runExec(client: LeanDockerClient, request: ExecRequest, st
   }
   // After an interrupt, nothing the command started may outlive it (a backgrounded dev
   // server would keep its port): kill whatever still carries the tag.
-  if (signals.delivered()) await deliverSignal(client, request.containerId, tag, 'SIGKILL').catch(() => undefined);
+  if (signals.delivered()) await deliverSignal(docker, request.containerId, tag, 'SIGKILL').catch(() => undefined);
   if (startFailure) {
     streams.stderr.write(`dual: ${startFailure.message}\n`);
     return startFailure.exitCode;
   }
-  return exitCodeOf(client, created.Id);
+  return exitCodeOf(docker, execId);
 }
 
-function pipeDemuxed(socket: Socket, streams: ExecStreams, command: string, onStartFailure: (f: { exitCode: number; message: string }) => void): void {
+function pipeDemuxed(socket: Duplex, streams: ExecStreams, command: string, onStartFailure: (f: { exitCode: number; message: string }) => void): void {
   let first = true;
   const demuxer = new StreamDemuxer((stream, payload) => {
     if (first) {
@@ -97,7 +96,7 @@ function pipeDemuxed(socket: Socket, streams: ExecStreams, command: string, onSt
 }
 
 /** Forward stdin; its end half-closes the connection, which closes the command's stdin. */
-function forwardStdin(stdin: ExecStreams['stdin'], socket: Socket, tty: boolean): () => void {
+function forwardStdin(stdin: ExecStreams['stdin'], socket: Duplex, tty: boolean): () => void {
   const input = stdin as NodeJS.ReadStream;
   const raw = tty && input.isTTY && typeof input.setRawMode === 'function';
   if (raw) input.setRawMode(true);
@@ -114,11 +113,11 @@ function forwardStdin(stdin: ExecStreams['stdin'], socket: Socket, tty: boolean)
   };
 }
 
-function followWindowSize(client: LeanDockerClient, execId: string, stdout: ExecStreams['stdout']): () => void {
+function followWindowSize(docker: DockerEngine, execId: string, stdout: ExecStreams['stdout']): () => void {
   const resize = () => {
     const { columns, rows } = stdout;
     if (!columns || !rows) return;
-    client.request('POST', `/exec/${execId}/resize?h=${rows}&w=${columns}`).catch(() => undefined);
+    docker.resizeExec(execId, rows, columns).catch(() => undefined);
   };
   resize();
   process.on('SIGWINCH', resize);
@@ -126,12 +125,12 @@ function followWindowSize(client: LeanDockerClient, execId: string, stdout: Exec
 }
 
 /** First signal: forward it to the command's process tree; a second SIGINT/SIGTERM kills it. */
-function forwardSignals(client: LeanDockerClient, containerId: string, tag: string): { stop(): void; delivered(): boolean } {
+function forwardSignals(docker: DockerEngine, containerId: string, tag: string): { stop(): void; delivered(): boolean } {
   let count = 0;
   const handler = (signal: NodeJS.Signals) => {
     count += 1;
     const deliver: NodeJS.Signals = count > 1 && signal !== 'SIGHUP' ? 'SIGKILL' : signal;
-    deliverSignal(client, containerId, tag, deliver).catch((error: Error) => {
+    deliverSignal(docker, containerId, tag, deliver).catch((error: Error) => {
       process.stderr.write(`dual: could not deliver ${deliver} to the command: ${error.message}\n`);
     });
   };
@@ -144,21 +143,16 @@ function forwardSignals(client: LeanDockerClient, containerId: string, tag: stri
   };
 }
 
-async function deliverSignal(client: LeanDockerClient, containerId: string, tag: string, signal: NodeJS.Signals): Promise<void> {
-  const exec = await client.request<{ Id: string }>('POST', `/containers/${containerId}/exec`, {
-    AttachStdout: false,
-    AttachStderr: false,
-    User: '0',
-    Cmd: signalScript(tag, signal),
-  });
-  await client.request('POST', `/exec/${exec.Id}/start`, { Detach: true, Tty: false });
+async function deliverSignal(docker: DockerEngine, containerId: string, tag: string, signal: NodeJS.Signals): Promise<void> {
+  const execId = await docker.createExec(containerId, { attach: false, user: '0', cmd: signalScript(tag, signal) });
+  await docker.startExecDetached(execId);
 }
 
-async function exitCodeOf(client: LeanDockerClient, execId: string): Promise<number> {
+async function exitCodeOf(docker: DockerEngine, execId: string): Promise<number> {
   // The stream can close a moment before the engine records the exit code.
   for (let attempt = 0; attempt < 200; attempt++) {
-    const info = await client.request<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${execId}/json`);
-    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    const info = await docker.inspectExec(execId);
+    if (!info.running && info.exitCode !== null) return info.exitCode;
     await new Promise((r) => setTimeout(r, 10));
   }
   return 1;

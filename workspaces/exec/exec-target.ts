@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { posix, relative, resolve } from 'node:path';
-import type { LeanDockerClient } from '../../src/adapters/docker/lean-client.js';
+import type { DockerEngine } from '../../src/adapters/docker/engine.js';
 import { DualError } from '../../src/model/errors.js';
 import { homeFilters, LABEL } from '../../src/model/labels.js';
 import type { Workspace } from '../../src/model/workspace.js';
@@ -20,18 +20,18 @@ export interface ExecTarget {
  * worktree and run. `wake` may start a workspace put to sleep (true: it did).
  */
 export async function workspaceExecTarget(
-  client: LeanDockerClient,
+  docker: DockerEngine,
   id: string | undefined,
   cwd: string,
   home: string,
   workdir: string | undefined,
   wake: (workspace: Workspace) => Promise<boolean>,
 ): Promise<ExecTarget> {
-  let workspace = await resolveWorkspace(client, id, cwd, home);
+  let workspace = await resolveWorkspace(docker, id, cwd, home);
   if (!existsSync(workspace.worktree)) {
     throw new DualError(`workspace '${workspace.id}' has lost its worktree ${workspace.worktree}; remove it with \`dual destroy ${workspace.id}\``);
   }
-  if (await wake(workspace)) workspace = await resolveWorkspace(client, workspace.id, cwd, home);
+  if (await wake(workspace)) workspace = await resolveWorkspace(docker, workspace.id, cwd, home);
   if (!workspace.running) {
     throw new DualError(`workspace '${workspace.id}' is stopped (${workspace.state}); start it with \`dual start ${workspace.id}\``);
   }
@@ -39,15 +39,14 @@ export async function workspaceExecTarget(
 }
 
 /** An attached container of this DUAL_HOME, found by its labels (never by a name prefix); it must run. */
-export async function attachedExecTarget(client: LeanDockerClient, workspace: string, name: string, home: string, workdir?: string): Promise<ExecTarget> {
-  const filters = encodeURIComponent(JSON.stringify({ label: homeFilters(home, `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`) }));
-  const [match] = await client.request<Array<{ Id: string; State: string }>>('GET', `/containers/json?all=1&filters=${filters}`);
+export async function attachedExecTarget(docker: DockerEngine, workspace: string, name: string, home: string, workdir?: string): Promise<ExecTarget> {
+  const [match] = await docker.listContainers(homeFilters(home, `${LABEL.workspace}=${workspace}`, `${LABEL.attached}=${name}`));
   if (!match) throw new DualError(`workspace '${workspace}' has no attached container '${name}'; see \`dual attached ${workspace}\``);
-  if (match.State !== 'running') {
-    throw new DualError(`attached container '${name}' of ${workspace} is ${match.State}; start it with \`dual attached start ${workspace} ${name}\``);
+  if (match.state !== 'running') {
+    throw new DualError(`attached container '${name}' of ${workspace} is ${match.state}; start it with \`dual attached start ${workspace} ${name}\``);
   }
   // Empty = the container's own working directory (the worktree when it is mounted).
-  return { workspaceId: workspace, containerId: match.Id, workingDir: workdir ?? '' };
+  return { workspaceId: workspace, containerId: match.id, workingDir: workdir ?? '' };
 }
 
 /**

@@ -350,8 +350,11 @@ export function dashboardApp(): void {
 
   function attachedCell(w: Workspace): HTMLTableCellElement {
     if (w.attached.length === 0) return el('td', { class: 'hide-narrow' }, el('span', { class: 'none' }, '–'));
+    // Stopped with its workspace (asleep or stopped by the user) is expected, not a failure to show in red.
+    const stoppedWith = w.containerState !== 'running' ? (w.status === 'sleeping' ? 'sleeping' : 'stopped') : undefined;
     const chips = w.attached.map((a) => {
-      const button = el('button', { type: 'button', class: 'chip', 'data-state': a.state, 'data-focus': `${w.id}:attached:${a.name}`, title: `${a.name}: ${a.state}; show its logs` }, `${a.name} · ${a.state}`);
+      const state = stoppedWith && a.state === 'exited' ? stoppedWith : a.state;
+      const button = el('button', { type: 'button', class: 'chip', 'data-state': state, 'data-focus': `${w.id}:attached:${a.name}`, title: `${a.name}: ${state}; show its logs` }, `${a.name} · ${state}`);
       button.addEventListener('click', () => openLogs(w.id, a.name));
       return el('li', undefined, button);
     });

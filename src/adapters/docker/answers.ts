@@ -1,27 +1,8 @@
 import type { ContainerDetails, ContainerSpec, ContainerSummary } from './engine.js';
+import type { ContainerInspect, ContainerListEntry } from './api-types.js';
 
 /** Engine API answers (as JSON) mapped to dual's shapes, and dual's spec to a create body. Pure. */
-export interface ListEntry {
-  Id: string;
-  Names: string[];
-  State: string;
-  Status: string;
-  Image: string;
-  Labels: Record<string, string> | null;
-  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> | null } | null;
-}
-
-export interface InspectEntry {
-  Id: string;
-  Name: string;
-  State: { Status: string; Running: boolean; StartedAt: string; FinishedAt?: string };
-  Config: { Image: string; Labels: Record<string, string> | null; User?: string; WorkingDir?: string; Env?: string[] | null };
-  HostConfig: { NetworkMode?: string };
-  NetworkSettings: { Networks?: Record<string, { IPAddress?: string }> | null };
-  Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string }> | null;
-}
-
-export function toSummary(c: ListEntry): ContainerSummary {
+export function toSummary(c: ContainerListEntry): ContainerSummary {
   return {
     id: c.Id,
     name: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -33,23 +14,24 @@ export function toSummary(c: ListEntry): ContainerSummary {
   };
 }
 
-export function toDetails(c: InspectEntry): ContainerDetails {
-  const networks = Object.values(c.NetworkSettings.Networks ?? {});
+export function toDetails(c: ContainerInspect): ContainerDetails {
+  const networks = Object.values(c.NetworkSettings?.Networks ?? {});
+  const state = c.State?.Status ?? 'unknown';
   return {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
-    state: c.State.Status,
-    status: c.State.Status,
-    image: c.Config.Image,
-    labels: c.Config.Labels ?? {},
-    running: c.State.Running,
-    startedAt: c.State.StartedAt,
-    finishedAt: c.State.FinishedAt ?? '',
-    networkMode: c.HostConfig.NetworkMode ?? '',
+    state,
+    status: state,
+    image: c.Config?.Image ?? '',
+    labels: c.Config?.Labels ?? {},
+    running: c.State?.Running ?? false,
+    startedAt: c.State?.StartedAt ?? '',
+    finishedAt: c.State?.FinishedAt ?? '',
+    networkMode: c.HostConfig?.NetworkMode ?? '',
     ipAddress: networks[0]?.IPAddress ?? '',
-    user: c.Config.User ?? '',
-    workingDir: c.Config.WorkingDir ?? '',
-    env: c.Config.Env ?? [],
+    user: c.Config?.User ?? '',
+    workingDir: c.Config?.WorkingDir ?? '',
+    env: c.Config?.Env ?? [],
     mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, name: m.Name, source: m.Source, destination: m.Destination })),
   };
 }
@@ -73,6 +55,7 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
     Labels: spec.labels,
     ExposedPorts: exposed,
     OpenStdin: spec.openStdin ?? false,
+    NetworkDisabled: spec.networkDisabled,
     StopTimeout: spec.stopTimeoutSeconds,
     HostConfig: {
       Init: spec.init,
@@ -80,7 +63,7 @@ export function createBody(spec: ContainerSpec): Record<string, unknown> {
       // source is an error instead of an empty directory Docker would create as root.
       Mounts: [
         ...spec.binds.map((b) => ({ Type: 'bind', Source: b.source, Target: b.target, ReadOnly: b.readOnly ?? false })),
-        ...spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target })),
+        ...spec.volumes.map((v) => ({ Type: 'volume', Source: v.name, Target: v.target, ReadOnly: v.readOnly ?? false })),
       ],
       PortBindings: bindings,
       NetworkMode: spec.networkMode,

@@ -4,8 +4,8 @@ import { loadTlsMaterial, type TlsMaterial } from './docker-tls.js';
 
 /**
  * Where the Docker engine is, resolved the way the `docker` CLI resolves it, in the one place
- * every command and the proxy use (the dockerode adapter, the lean client, the proxy's
- * discovery all take an EngineAddress from here):
+ * every command and the proxy use (the one transport, api-transport.ts, takes its
+ * EngineAddress from here):
  *
  *   1. DOCKER_HOST (with DOCKER_TLS_VERIFY / DOCKER_TLS and DOCKER_CERT_PATH for tcp://)
  *   2. DOCKER_CONTEXT, a context name

@@ -8,16 +8,11 @@ import { dialSsh } from './ssh-dial.js';
 /**
  * How every client reaches the engine, whatever the transport: an http.Agent whose
  * connections are a unix socket, a TCP socket, a TLS socket or an ssh child's stdio. Clients
- * send plain HTTP requests through it and never look at the address themselves, so the lean
- * client, dockerode and the proxy connect the same way to the same engine.
+ * send plain HTTP requests through it and never look at the address themselves, so the CLI,
+ * the workspace manager and the proxy connect the same way to the same engine.
  */
 export function engineAgent(address: EngineAddress, options: { keepAlive: boolean }): http.Agent {
   return new EngineAgent(address, options);
-}
-
-/** dockerode's options for the same transport (it sends plain HTTP through the agent). */
-export function dockerodeOptions(address: EngineAddress): { protocol: 'http'; host: string; port: number; agent: http.Agent } {
-  return { protocol: 'http', host: 'docker', port: 80, agent: engineAgent(address, { keepAlive: true }) };
 }
 
 type Connected = (error: Error | null, socket?: Duplex) => void;

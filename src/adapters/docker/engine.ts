@@ -1,7 +1,11 @@
+import type { Duplex } from 'node:stream';
+import type { ContainerInspect } from './api-types.js';
+
 /**
- * The slice of the Docker Engine that the workspace manager needs. One implementation
- * (lean-engine.ts) talks to a real engine; the interface keeps the core readable and
- * lets pure logic be tested without one.
+ * Everything dual asks of the Docker engine, the CLI and the proxy alike. One implementation
+ * (api-engine.ts, over the Engine API) made in one place (src/adapters/docker-connect.ts);
+ * the interface keeps callers readable and lets pure logic be tested without an engine.
+ * Failures are DockerErrors (docker-error.ts) or the "cannot reach the engine" DualError.
  */
 export interface ContainerSummary {
   id: string;
@@ -32,7 +36,8 @@ export interface VolumeSpec {
 }
 
 export interface ContainerSpec {
-  name: string;
+  /** Undefined: the engine names it (a short-lived helper). */
+  name?: string;
   image: string;
   /** Main process; undefined = the image's own command. */
   cmd?: string[];
@@ -44,11 +49,13 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** host path -> same path inside */
   binds: Array<{ source: string; target: string; readOnly?: boolean }>;
-  volumes: Array<{ name: string; target: string }>;
+  volumes: Array<{ name: string; target: string; readOnly?: boolean }>;
   /** Ports published on 127.0.0.1 with an ephemeral host port (for engines whose container IPs the host cannot reach). */
   publishLoopback: number[];
   /** `container:<id>` joins another container's network namespace; a network name joins that network. */
   networkMode?: string;
+  /** No network at all, not even loopback-only `none` networking's interface setup. */
+  networkDisabled?: boolean;
   init: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
@@ -79,6 +86,43 @@ export interface NetworkDetails {
   options: Record<string, string>;
 }
 
+export interface ExecSpec {
+  cmd: string[];
+  /** KEY=VALUE entries added to the container's environment. */
+  env?: string[];
+  /** Empty or undefined: the container's own working directory. */
+  workingDir?: string;
+  user?: string;
+  tty?: boolean;
+  /** Attach stdin, stdout and stderr (an interactive session); false for a detached command. */
+  attach: boolean;
+  /** [rows, columns] of the TTY before the command starts (engines from API 1.42). */
+  consoleSize?: [number, number];
+}
+
+export interface ExecState {
+  running: boolean;
+  /** Null until the engine has recorded it. */
+  exitCode: number | null;
+}
+
+/** One container event (type container): `start`, `die`, `destroy`, ... */
+export interface EngineEvent {
+  containerId: string;
+  action: string;
+}
+
+export interface EventSubscription {
+  /** Ends the stream; `onEnd` is not called for a close the caller asked for. */
+  close(): void;
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+}
+
 /** One event of the engine's pull stream: per layer (`id`) a status, and for Downloading/Extracting the bytes so far. */
 export type PullProgress = (event: { status?: string; id?: string; progress?: string; progressDetail?: { current?: number; total?: number } }) => void;
 
@@ -97,6 +141,8 @@ export interface DockerEngine {
   engineFacts(): Promise<EngineFacts>;
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
   inspectContainer(nameOrId: string): Promise<ContainerDetails | undefined>;
+  /** The engine's inspect answer itself, for callers that read more than ContainerDetails (routes, clones). */
+  inspectAnswer(nameOrId: string): Promise<ContainerInspect | undefined>;
   imageExists(image: string): Promise<boolean>;
   /** Aborting `signal` closes the request: the engine cancels the pull (nothing is tagged). */
   pullImage(image: string, onProgress: PullProgress, signal?: AbortSignal): Promise<void>;
@@ -115,12 +161,31 @@ export interface DockerEngine {
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
-  removeContainer(id: string): Promise<void>;
+  /** Waits for it to stop and returns its exit code. */
+  waitContainer(id: string): Promise<number>;
+  /** Force-removes it with its anonymous volumes, unless `keepVolumes` (another container takes them over). */
+  removeContainer(id: string, options?: { keepVolumes?: boolean }): Promise<void>;
   renameContainer(id: string, name: string): Promise<void>;
   /**
    * The main process's output; follow keeps streaming until the container stops or the caller
    * aborts. `since` (Unix seconds, fractions allowed) skips what was logged before.
    */
   logs(id: string, options: LogsOptions): Promise<void>;
-  stats(id: string): Promise<{ cpuPercent: number; memoryBytes: number; memoryLimitBytes: number }>;
+  stats(id: string): Promise<ContainerStats>;
+  /** Container events matching the label filters, restricted to `actions`. Resolves once the stream is open. */
+  containerEvents(
+    filters: { labels: string[]; actions: readonly string[] },
+    onEvent: (event: EngineEvent) => void,
+    onEnd: (error?: Error) => void,
+  ): Promise<EventSubscription>;
+  /** Returns the exec's id; nothing runs until it is started. */
+  createExec(containerId: string, spec: ExecSpec): Promise<string>;
+  /** Starts an attached exec: the raw two-way stream (multiplexed, see demux.ts, unless it has a TTY). */
+  startExec(execId: string, options: { tty: boolean; consoleSize?: [number, number] }): Promise<Duplex & { setNoDelay(noDelay?: boolean): unknown }>;
+  /** Starts an exec with nothing attached and returns at once. */
+  startExecDetached(execId: string): Promise<void>;
+  inspectExec(execId: string): Promise<ExecState>;
+  resizeExec(execId: string, rows: number, columns: number): Promise<void>;
+  /** Releases idle connections (a short-lived CLI process calls this before it exits). */
+  close(): void;
 }

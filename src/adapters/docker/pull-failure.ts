@@ -9,7 +9,7 @@ import { shellCommand } from '../../model/shell-quote.js';
  * else keeps the engine's own first line.
  */
 export function pullFailure(image: string, engineMessage: string): DualError {
-  const reason = engineMessage.replace(/^\(HTTP code \d+\) [a-z ]+ - /, '').split('\n')[0]!.trim();
+  const reason = engineMessage.split('\n')[0]!.trim();
   const registry = imageRegistry(image);
   const login = shellCommand(registry === 'docker.io' ? ['docker', 'login'] : ['docker', 'login', registry]);
   const prefix = `cannot pull image ${image}`;

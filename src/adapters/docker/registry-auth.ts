@@ -7,7 +7,7 @@ import { dockerConfigDir } from './docker-context.js';
 /** Docker Hub's key in the Docker CLI's config (and the address its credential helpers know). */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 
-/** What the Engine API takes in X-Registry-Auth (dockerode's `authconfig`). */
+/** What the Engine API takes in X-Registry-Auth (as JSON, in URL-safe base64). */
 export interface RegistryAuth {
   serveraddress: string;
   username?: string;

@@ -111,6 +111,7 @@ export function registerAttachedCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
       const { statusReport, formatBytes } = await import('../../../workspaces/attached/status.js');
+      const { attachedStateShown } = await import('../../model/sleep-state.js');
       const ctx = await realContext();
       const { proxyState } = await import('./proxy-state.js');
       const report = { ...(await statusReport(ctx)), proxy: await proxyState(ctx.paths.home) };
@@ -119,7 +120,7 @@ export function registerAttachedCommands(program: Command): void {
       const rows: string[][] = [];
       for (const w of report.workspaces) {
         rows.push([w.id, w.state, ...usage(w.usage), w.branch]);
-        for (const a of w.attached) rows.push([`  └ ${a.name}`, a.state, ...usage(a.usage), a.image]);
+        for (const a of w.attached) rows.push([`  └ ${a.name}`, attachedStateShown(w.state, a.state), ...usage(a.usage), a.image]);
       }
       if (rows.length > 0) process.stdout.write(table(['WORKSPACE', 'STATE', 'CPU', 'MEMORY', 'BRANCH/IMAGE'], rows));
       else process.stdout.write('no workspaces\n');

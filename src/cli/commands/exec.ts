@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { dualHome } from '../../adapters/config/home.js';
-import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { connectDocker } from '../../adapters/docker-connect.js';
+import type { DockerEngine } from '../../adapters/docker/engine.js';
 import { DualError } from '../../model/errors.js';
 import { attachedExecTarget, workspaceExecTarget, type ExecTarget } from '../../../workspaces/exec/exec-target.js';
 import { runExec } from '../../../workspaces/exec/exec-session.js';
@@ -10,8 +11,8 @@ import { recordExecActivity, wakeIfSleeping } from './exec-wake.js';
 
 /** `dual exec [workspace] [options] -- <command>`: dispatched before commander (exec-main.ts). A sleeping workspace is woken first. */
 export function execCommand(argv: string[]): Promise<number> {
-  return runExecCommand(argv, EXEC_USAGE, (client, args, stateDir) =>
-    workspaceExecTarget(client, args.workspace, process.cwd(), dualHome(), args.workdir, (workspace) => wakeIfSleeping(stateDir, workspace)),
+  return runExecCommand(argv, EXEC_USAGE, (docker, args, stateDir) =>
+    workspaceExecTarget(docker, args.workspace, process.cwd(), dualHome(), args.workdir, (workspace) => wakeIfSleeping(stateDir, workspace)),
   );
 }
 
@@ -22,22 +23,22 @@ export async function attachedExecCommand(argv: string[]): Promise<number> {
     process.stdout.write(ATTACHED_EXEC_USAGE);
     return workspace === undefined ? EXEC_OWN_ERROR : 0;
   }
-  return runExecCommand(rest, ATTACHED_EXEC_USAGE, (client, args) => {
+  return runExecCommand(rest, ATTACHED_EXEC_USAGE, (docker, args) => {
     if (!args.workspace) throw new DualError(`name the attached container: dual attached exec ${workspace} <name> -- <command>`);
-    return attachedExecTarget(client, workspace, args.workspace, dualHome(), args.workdir);
+    return attachedExecTarget(docker, workspace, args.workspace, dualHome(), args.workdir);
   });
 }
 
-type TargetResolver = (client: LeanDockerClient, args: ExecArgs, stateDir: string) => Promise<ExecTarget>;
+type TargetResolver = (docker: DockerEngine, args: ExecArgs, stateDir: string) => Promise<ExecTarget>;
 
 /**
  * The one exec session for both commands: parse, resolve the target, run it with the
- * caller's stdio on the lean client (this is the hot path), counting as activity of its
+ * caller's stdio (this is the hot path), counting as activity of its
  * workspace for idle sleep. Exits with the command's code, or 125 for dual's own failures
  * (exec-failure.ts).
  */
 async function runExecCommand(argv: string[], usage: string, target: TargetResolver): Promise<number> {
-  const client = new LeanDockerClient();
+  const docker = connectDocker();
   try {
     const args = parseExecArgs(argv);
     if (args.help) {
@@ -45,16 +46,16 @@ async function runExecCommand(argv: string[], usage: string, target: TargetResol
       return 0;
     }
     const stateDir = join(dualHome(), 'state');
-    const { workspaceId, containerId, workingDir } = await target(client, args, stateDir);
+    const { workspaceId, containerId, workingDir } = await target(docker, args, stateDir);
     const activityDone = recordExecActivity(stateDir, workspaceId);
     return await runExec(
-      client,
+      docker,
       { containerId, cmd: args.command, env: args.env, workingDir, user: args.user, tty: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
       { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     ).finally(activityDone);
   } catch (error) {
     return reportExecFailure(error);
   } finally {
-    client.close();
+    docker.close();
   }
 }

@@ -6,7 +6,7 @@ import { printJson } from '../report.js';
 
 /**
  * `dual proxy [start|stop|status]`, `dual urls`, `dual open`. Only commander is loaded at
- * start-up: every action imports its work when it runs (dockerode and pino are slow to load).
+ * start-up: every action imports its work when it runs (pino and chokidar are slow to load).
  */
 export function registerProxyCommands(program: Command): void {
   const proxy = program

@@ -1,6 +1,6 @@
 import { dualHome } from '../../adapters/config/home.js';
 import { spawn } from 'node:child_process';
-import { LeanDockerClient } from '../../adapters/docker/lean-client.js';
+import { connectDocker } from '../../adapters/docker-connect.js';
 import { DualError } from '../../model/errors.js';
 import { listWorkspaceContainers, resolveWorkspace } from '../../../workspaces/resolve.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -17,25 +17,25 @@ function urlsOf(workspace: Workspace): WorkspaceUrls {
   return { id: workspace.id, state: workspace.state, urls: workspace.ports.map((port) => workspaceUrl(workspace.id, port, urlScheme(dualHome()))) };
 }
 
-/** Every workspace's URLs, or one's. The lean client: `dual urls` should answer at once. */
+/** Every workspace's URLs, or one's: one request, `dual urls` should answer at once. */
 export async function workspaceUrlList(id: string | undefined): Promise<WorkspaceUrls[]> {
-  const client = new LeanDockerClient();
+  const docker = connectDocker();
   try {
-    if (id) return [urlsOf(await resolveWorkspace(client, id, process.cwd(), dualHome()))];
-    return (await listWorkspaceContainers(client, dualHome())).map(urlsOf).sort((a, b) => a.id.localeCompare(b.id));
+    if (id) return [urlsOf(await resolveWorkspace(docker, id, process.cwd(), dualHome()))];
+    return (await listWorkspaceContainers(docker, dualHome())).map(urlsOf).sort((a, b) => a.id.localeCompare(b.id));
   } finally {
-    client.close();
+    docker.close();
   }
 }
 
 /** With no id: the workspace whose worktree holds the current directory. */
 export async function openWorkspaceUrls(id: string | undefined): Promise<string[]> {
-  const client = new LeanDockerClient();
+  const docker = connectDocker();
   let workspace: Workspace;
   try {
-    workspace = await resolveWorkspace(client, id, process.cwd(), dualHome());
+    workspace = await resolveWorkspace(docker, id, process.cwd(), dualHome());
   } finally {
-    client.close();
+    docker.close();
   }
   const { urls } = urlsOf(workspace);
   if (urls.length === 0) throw new DualError(`workspace '${workspace.id}' declares no ports; nothing to open`);

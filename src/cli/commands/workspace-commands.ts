@@ -47,6 +47,7 @@ export function registerWorkspaceCommands(program: Command): void {
       const { workspaceUrls } = await import('../../model/workspace.js');
       const { urlScheme } = await import('../../adapters/tls/trust-record.js');
       const { attachedByWorkspace } = await import('../../../workspaces/attached/find.js');
+      const { attachedStateShown } = await import('../../model/sleep-state.js');
       const ctx = await realContext();
       const scheme = urlScheme(ctx.paths.home);
       const [workspaces, attached] = await Promise.all([listWorkspaces(ctx, { probe: true }), attachedByWorkspace(ctx)]);
@@ -60,7 +61,7 @@ export function registerWorkspaceCommands(program: Command): void {
       }
       const rows = workspaces.flatMap((w) => [
         [w.id, w.repo, w.branch, w.state, workspaceUrls(w.id, w.ports, scheme).join(' ')],
-        ...(attached.get(w.id) ?? []).map((a) => [`  └ ${a.name}`, '', '', a.state, `attached: ${a.image}`]),
+        ...(attached.get(w.id) ?? []).map((a) => [`  └ ${a.name}`, '', '', attachedStateShown(w.state, a.state), `attached: ${a.image}`]),
       ]);
       process.stdout.write(table(['ID', 'REPO', 'BRANCH', 'STATE', 'URL'], rows));
     });

@@ -1,7 +1,8 @@
 /**
- * Docker's multiplexed stream (non-TTY attach): frames of an 8-byte header
+ * Docker's multiplexed stream (non-TTY exec, attach and logs): frames of an 8-byte header
  * (stream id: 1 stdout, 2 stderr; 3 zero bytes; payload size, 32-bit big-endian) + payload.
- * Frames may be split across or packed into socket chunks, so this keeps a small buffer.
+ * Frames may be split across or packed into chunks, so this keeps a small buffer. The one
+ * demuxer: exec sessions and logs both go through it.
  */
 export class StreamDemuxer {
   private pending: Buffer = Buffer.alloc(0);
@@ -18,4 +19,9 @@ export class StreamDemuxer {
       this.pending = this.pending.subarray(8 + size);
     }
   }
+}
+
+/** Frames written to stdout or stderr in the stream's own order (two pipes could swap lines). */
+export function demuxTo(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): StreamDemuxer {
+  return new StreamDemuxer((stream, payload) => (stream === 2 ? stderr : stdout).write(payload));
 }
