@@ -56,10 +56,10 @@ export function renderMarkdown(r: Report): string {
         `| \`.dual.json\` env changed, \`dual restart\` to first 200 through the proxy, ${name} (n=${f.restart.length}) | ${fmt(f.restartP50)} | – | – |`,
       ];
     }),
-  );
-  if (r.proxy.length > 0) lines.push(
     '',
     "The bar for `dual exec`: its own overhead at or below `docker exec`'s wall time, a ratio of at most 1.00x (SPEC.md, Decisions).",
+  );
+  if (r.proxy.length > 0) lines.push(
     '',
     '### Proxy: direct to the container vs dual vs nginx and Caddy',
     '',
