@@ -1,16 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { frame } from '../helpers/docker-frames.js';
 import { parseImageReference } from '../../src/adapters/docker/api-streams.js';
 import { demuxTo } from '../../src/adapters/docker/demux.js';
 import { onJsonLines } from '../../src/adapters/docker/json-lines.js';
-
-function frame(stream: number, text: string): Buffer {
-  const payload = Buffer.from(text);
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
 
 function sink(into: string[], name: string): Writable {
   return new Writable({

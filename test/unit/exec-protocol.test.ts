@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { frame } from '../helpers/docker-frames.js';
 import { StreamDemuxer } from '../../src/adapters/docker/demux.js';
 import { signalScript } from '../../workspaces/exec/signal-script.js';
 import { classifyStartFailure, looksLikeStartFailure } from '../../workspaces/exec/start-failure.js';
-
-function frame(stream: number, text: string): Buffer {
-  const payload = Buffer.from(text);
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
 
 describe('exec stream demultiplexing', () => {
   it('splits stdout and stderr frames even when chunks cut through headers', () => {
