@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request, type Response } from 'playwright-core';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { stopChild } from '../helpers/processes.js';
 
@@ -68,14 +68,24 @@ export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv
  * `page.goto`, again when Chromium abandoned the navigation with ERR_NETWORK_CHANGED: it does
  * that whenever a network interface appears or goes, and every container another test file
  * starts adds one on this machine. That is the browser reacting to the host, not dual; any
- * other failure is thrown at once.
+ * other failure is thrown at once. The code is in goto's message, or, when Chromium had
+ * already moved to its error page ("interrupted by another navigation to chrome-error://"),
+ * only in the failed navigation request.
  */
 export async function gotoSettled(page: Page, url: string): Promise<Response | null> {
   for (let attempt = 1; ; attempt++) {
+    const failures: string[] = [];
+    const onFailed = (request: Request) => {
+      if (request.isNavigationRequest()) failures.push(request.failure()?.errorText ?? '');
+    };
+    page.on('requestfailed', onFailed);
     try {
       return await page.goto(url);
     } catch (error) {
-      if (attempt >= 5 || !String((error as Error).message).includes('ERR_NETWORK_CHANGED')) throw error;
+      const networkChanged = [String((error as Error).message), ...failures].some((text) => text.includes('ERR_NETWORK_CHANGED'));
+      if (attempt >= 5 || !networkChanged) throw error;
+    } finally {
+      page.off('requestfailed', onFailed);
     }
   }
 }
