@@ -21,23 +21,31 @@ function container(id: string, state: string, labels: Record<string, string> = {
   return recordFromInspect({ Id: `c-${id}`, Name: `/dual-${id}`, State: { Status: state }, Config: { Labels: { 'dual.workspace': id, 'dual.ports': '3000', ...labels } } })!;
 }
 
-/** A clock the test moves, and a `dual` CLI stand-in that records its calls and changes the table as the real one would. */
-function world(now = { t: 1_000_000 }) {
+type DualAnswer = { code: number; message?: string };
+
+/**
+ * A clock the test moves, and a `dual` CLI stand-in that records its calls. By default it
+ * changes the table as the real one would; `answer` replaces what it does.
+ */
+function world(now = { t: 1_000_000 }, answer?: (verb: string, id: string) => Promise<DualAnswer>) {
   const table = new RouteTable('bridge');
   const calls: string[] = [];
+  const asTheRealOne = async (verb: string, id: string): Promise<DualAnswer> => {
+    await new Promise((r) => setTimeout(r, 5));
+    const current = table.workspace(id)!.main;
+    if (verb === 'sleep') markSleeping(stateDir, current.containerId);
+    table.upsert({ ...current, state: verb === 'start' ? 'running' : 'exited' });
+    return { code: 0 };
+  };
   const waker = new Waker({
     table,
     stateDir,
     log: quiet,
     now: () => now.t,
     routesChanged: () => Promise.resolve(),
-    runDual: async ([verb, id]) => {
+    runDual: ([verb, id]) => {
       calls.push(`${verb} ${id}`);
-      await new Promise((r) => setTimeout(r, 5));
-      const current = table.workspace(id!)!.main;
-      if (verb === 'sleep') markSleeping(stateDir, current.containerId);
-      table.upsert({ ...current, state: verb === 'start' ? 'running' : 'exited' });
-      return { code: 0 };
+      return (answer ?? asTheRealOne)(verb!, id!);
     },
   });
   return { table, calls, waker, now };
@@ -116,24 +124,13 @@ describe('waker', () => {
   });
 
   it('holds a script only up to the bound, then answers 503 waking; a failed wake is not retried at once', async () => {
-    const now = { t: 5_000_000 };
-    const table = new RouteTable('bridge');
+    const { table, calls, waker, now } = world({ t: 5_000_000 }, (_verb, id) =>
+      id === 'bad' ? Promise.resolve({ code: 1, message: 'image gone' }) : new Promise(() => undefined),
+    );
     table.upsert(container('slow', 'exited'));
     table.upsert(container('bad', 'exited'));
     markSleeping(stateDir, 'c-slow');
     markSleeping(stateDir, 'c-bad');
-    const calls: string[] = [];
-    const waker = new Waker({
-      table,
-      stateDir,
-      log: quiet,
-      now: () => now.t,
-      routesChanged: () => Promise.resolve(),
-      runDual: ([verb, id]) => {
-        calls.push(`${verb} ${id}`);
-        return id === 'bad' ? Promise.resolve({ code: 1, message: 'image gone' }) : new Promise(() => undefined);
-      },
-    });
     const deps = { waker, tracker: new ActivityTracker(), holdMs: 20 };
     const slow = gate(deps, table.workspace('slow')!, {}, 'GET');
     expect(slow.kind === 'hold' && (await slow.done)).toMatchObject({ kind: 'waking' });
