@@ -17,7 +17,8 @@ export interface ExecRequest {
 }
 
 export interface ExecStreams {
-  stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
+  /** None: the command's stdin is closed at once (as reading /dev/null would). */
+  stdin?: NodeJS.ReadStream | NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { columns?: number; rows?: number };
   stderr: NodeJS.WritableStream;
 }
@@ -112,6 +113,10 @@ function pipeDemuxed(socket: Duplex, streams: ExecStreams, command: string, onSt
 
 /** Forward stdin; its end half-closes the connection, which closes the command's stdin. */
 function forwardStdin(stdin: ExecStreams['stdin'], socket: Duplex, tty: boolean): () => void {
+  if (!stdin) {
+    socket.end();
+    return () => undefined;
+  }
   const input = stdin as NodeJS.ReadStream;
   const raw = tty && input.isTTY && typeof input.setRawMode === 'function';
   if (raw) input.setRawMode(true);
