@@ -27,8 +27,9 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: { cli: 'src/cli/cli.ts' }, splitting: true });
-// `dual exec` as one self-contained module (see src/cli/exec-main.ts).
-await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' } });
+// `dual exec` as one self-contained CommonJS file (see src/cli/exec-main.ts): bin/dual.js
+// require()s it, so the hot path never starts Node's ESM loader.
+await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } });
 try {
   renameSync(dist, stale);
 } catch {
