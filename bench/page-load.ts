@@ -17,7 +17,7 @@ export interface PageLoadRow {
   samples: number[];
   /** What the page's own requests were carried by (h2, http/1.1). */
   protocol: string;
-  /** Median CPU ms per load of each party (SPEC.md "Where the proxy's time goes"): on 2 cores a load takes at least their sum / 2. */
+  /** Median CPU ms per load of each party (SPEC.md "What bounds the page load"): on 2 cores a load takes at least their sum / 2. */
   cpu: { chromium: number; proxy: number; devServer: number | undefined };
 }
 

@@ -86,7 +86,7 @@ export function renderMarkdown(r: Report): string {
         return `| ${p.name} | ${fmt(p.median)} | ${ratio(p.median, direct)} | ${p.protocol} | ${p.samples.map((s) => Math.round(s)).join(', ')} | ${fmt(chromium)} / ${fmt(proxy)} / ${fmt(devServer ?? Number.NaN)} | ${fmt((chromium + proxy + (devServer ?? 0)) / 2)} |`;
       }),
       '',
-      'CPU per load is read from /proc (Chromium\'s processes, the proxy) and the dev server container\'s cgroup around each load (medians): a load cannot take less than that CPU divided by the 2 cores, whatever the protocol (SPEC.md, "Where the proxy\'s time goes").',
+      'CPU per load is read from /proc (Chromium\'s processes, the proxy) and the dev server container\'s cgroup around each load (medians): a load cannot take less than that CPU divided by the 2 cores, whatever the protocol (SPEC.md, "What bounds the page load").',
     );
   }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
