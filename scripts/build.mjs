@@ -29,12 +29,13 @@ const common = {
   sourcemap: 'linked',
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
-  // Bundled CommonJS code calls require() (for node:tty, node:fs...), which an ES module lacks.
-  banner: { js: "import { createRequire as __dualCreateRequire } from 'node:module'; const require = __dualCreateRequire(import.meta.url);" },
 };
-await build({ ...common, entryPoints: { cli: 'src/cli/cli.ts' }, splitting: true });
-// `dual exec` as one self-contained module (see src/cli/exec-main.ts).
-await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' } });
+// Bundled CommonJS code calls require() (for node:tty, node:fs...), which an ES module lacks.
+const esmRequire = "import { createRequire as __dualCreateRequire } from 'node:module'; const require = __dualCreateRequire(import.meta.url);";
+await build({ ...common, entryPoints: { cli: 'src/cli/cli.ts' }, splitting: true, banner: { js: esmRequire } });
+// `dual exec` as one self-contained CommonJS file (see src/cli/exec-main.ts): bin/dual.js
+// require()s it, so the hot path never starts Node's ESM loader.
+await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } });
 try {
   renameSync(dist, stale);
 } catch {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUAL_BIN, dualOk, runDual } from '../helpers/cli.js';
@@ -47,6 +47,22 @@ describe('dual exec', () => {
     const sum = await runDual(['exec', ws, '--', 'md5sum'], { env, input: big });
     const expected = spawnSync('md5sum', { input: big }).stdout.toString().split(' ')[0];
     expect(sum.stdout.split(' ')[0]).toBe(expected);
+  });
+
+  it('gives the command an empty stdin when its own is /dev/null, and a file stdin byte-exact', () => {
+    const wc = (stdin: 'ignore' | number) =>
+      spawnSync(process.execPath, [DUAL_BIN, 'exec', ws, '--', 'wc', '-c'], { env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    const empty = wc('ignore');
+    expect(empty.stdout.trim()).toBe('0');
+    expect(empty.status).toBe(0);
+    const file = sandbox.path('stdin.bin');
+    writeFileSync(file, 'a\0bc');
+    const fd = openSync(file, 'r');
+    try {
+      expect(wc(fd).stdout.trim()).toBe('4');
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('keeps stdout and stderr separate when not on a terminal', async () => {

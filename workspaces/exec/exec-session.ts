@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { StreamDemuxer } from '../../src/adapters/docker/demux.js';
 import type { DockerEngine } from '../../src/adapters/docker/engine.js';
@@ -17,7 +17,8 @@ export interface ExecRequest {
 }
 
 export interface ExecStreams {
-  stdin: NodeJS.ReadStream | NodeJS.ReadableStream;
+  /** None: the command's stdin is closed at once (as reading /dev/null would). */
+  stdin?: NodeJS.ReadStream | NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream & { columns?: number; rows?: number };
   stderr: NodeJS.WritableStream;
 }
@@ -31,7 +32,7 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIG
  * sent to this process are delivered to the command's whole process tree.
  */
 export async function runExec(docker: DockerEngine, request: ExecRequest, streams: ExecStreams): Promise<number> {
-  const tag = randomBytes(8).toString('hex');
+  const tag = execTag();
   // Engines from API 1.42 size the TTY before the command starts; older ones ignore this
   // and get the size from the resize call right after start.
   const consoleSize: [number, number] | undefined =
@@ -80,6 +81,21 @@ export async function runExec(docker: DockerEngine, request: ExecRequest, stream
   return exitCodeOf(docker, execId);
 }
 
+/**
+ * 8 random bytes, hex: the DUAL_EXEC_ID of one exec. Read from the kernel's source directly:
+ * loading node:crypto for them cost every `dual exec` about 4 ms (SPEC.md, Decisions).
+ */
+function execTag(): string {
+  const bytes = Buffer.alloc(8);
+  const fd = openSync('/dev/urandom', 'r');
+  try {
+    readSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+  return bytes.toString('hex');
+}
+
 function pipeDemuxed(socket: Duplex, streams: ExecStreams, command: string, onStartFailure: (f: { exitCode: number; message: string }) => void): void {
   let first = true;
   const demuxer = new StreamDemuxer((stream, payload) => {
@@ -97,6 +113,10 @@ function pipeDemuxed(socket: Duplex, streams: ExecStreams, command: string, onSt
 
 /** Forward stdin; its end half-closes the connection, which closes the command's stdin. */
 function forwardStdin(stdin: ExecStreams['stdin'], socket: Duplex, tty: boolean): () => void {
+  if (!stdin) {
+    socket.end();
+    return () => undefined;
+  }
   const input = stdin as NodeJS.ReadStream;
   const raw = tty && input.isTTY && typeof input.setRawMode === 'function';
   if (raw) input.setRawMode(true);

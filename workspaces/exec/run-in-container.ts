@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { DockerEngine } from '../../src/adapters/docker/engine.js';
 import { runExec } from './exec-session.js';
 
@@ -12,6 +11,6 @@ export function runInContainer(
   return runExec(
     docker,
     { containerId, cmd, env: [], workingDir: options.workingDir, user: options.user, tty: false },
-    { stdin: Readable.from([]), stdout: options.output, stderr: options.output },
+    { stdout: options.output, stderr: options.output },
   );
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +35,8 @@ export interface ContextEndpoint {
 
 /** The Docker endpoint of context `name`; `source` says who chose it (for the message when it does not exist). */
 export function contextEndpoint(configDir: string, name: string, source: 'DOCKER_CONTEXT' | string): ContextEndpoint {
+  // Loaded here, only when a context is named: node:crypto costs milliseconds every `dual exec` would pay.
+  const { createHash } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
   const id = createHash('sha256').update(name).digest('hex');
   const metaFile = join(configDir, 'contexts', 'meta', id, 'meta.json');
   const text = readOptional(metaFile, `docker context "${name}"`);

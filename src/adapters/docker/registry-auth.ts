@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageRegistry } from '../../model/image-reference.js';
@@ -67,6 +66,8 @@ function hostOf(address: string): string {
  */
 function fromHelper(helper: string, key: string, env: NodeJS.ProcessEnv): RegistryAuth | undefined {
   try {
+    // Loaded here, on first use (a pull): node:child_process costs milliseconds every `dual exec` would pay.
+    const { execFileSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
     const out = execFileSync(`docker-credential-${helper}`, ['get'], { input: key, env, stdio: ['pipe', 'pipe', 'ignore'], timeout: 30_000 });
     const answer = JSON.parse(out.toString()) as { Username?: string; Secret?: string };
     if (!answer.Secret) return undefined;

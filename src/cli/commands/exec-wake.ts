@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { DualError } from '../../model/errors.js';
 import { isSleeping, touchActivity } from '../../model/sleep-state.js';
 import type { Workspace } from '../../model/workspace.js';
@@ -15,6 +14,8 @@ export async function wakeIfSleeping(stateDir: string, workspace: Workspace): Pr
   process.stderr.write(`dual: waking ${workspace.id} (put to sleep while idle)\n`);
   // Used from now on: the idle sweep must not put it back to sleep while it wakes.
   touchActivity(stateDir, workspace.id);
+  // Loaded here, on this rare path: node:child_process costs milliseconds every `dual exec` would pay.
+  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const code = await new Promise<number | null>((resolve) => {
     // argv[1] is bin/dual.js: this bundle is only ever loaded by it.
     const child = spawn(process.execPath, [process.argv[1]!, 'start', workspace.id], { stdio: ['ignore', 2, 'inherit'] });

@@ -1,4 +1,6 @@
+import { fstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isatty } from 'node:tty';
 import { dualHome } from '../../adapters/config/home.js';
 import { connectDocker } from '../../adapters/docker-connect.js';
 import type { DockerEngine } from '../../adapters/docker/engine.js';
@@ -50,12 +52,28 @@ async function runExecCommand(argv: string[], usage: string, target: TargetResol
     const activityDone = recordExecActivity(stateDir, workspaceId);
     return await runExec(
       docker,
-      { containerId, cmd: args.command, env: args.env, workingDir, user: args.user, tty: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
-      { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+      { containerId, cmd: args.command, env: args.env, workingDir, user: args.user, tty: isatty(0) && isatty(1) },
+      { stdin: callerStdin(), stdout: process.stdout, stderr: process.stderr },
     ).finally(activityDone);
   } catch (error) {
     return reportExecFailure(error);
   } finally {
     docker.close();
   }
+}
+
+/**
+ * The caller's stdin, or none when it is /dev/null (how agents and scripts often run exec):
+ * then there is nothing to forward and the command's stdin closes at once, as it would after
+ * reading /dev/null, without process.stdin's file stream (node:fs streams and libuv's thread
+ * pool started for one empty read: several ms of every exec; SPEC.md, Decisions).
+ */
+function callerStdin(): NodeJS.ReadStream | undefined {
+  try {
+    const input = fstatSync(0);
+    if (input.isCharacterDevice() && input.rdev === statSync('/dev/null').rdev) return undefined;
+  } catch {
+    // fd 0 closed or /dev/null missing: process.stdin decides as before
+  }
+  return process.stdin;
 }
