@@ -4,6 +4,8 @@ import type { BenchEnv } from './bench-env.js';
 import { stopChild } from '../test/helpers/processes.js';
 
 export interface RunningProxy {
+  /** The proxy's process (its CPU is read around page loads). */
+  pid: number | undefined;
   /** Why it is no longer running (e.g. `exited with code 1`), or undefined while it runs. */
   exited(): string | undefined;
   stop(): Promise<void>;
@@ -27,6 +29,7 @@ export function startDualProxy(env: BenchEnv, ports: readonly number[]): Running
   });
   writeFileSync(env.path('proxy.pid'), String(child.pid));
   return {
+    pid: child.pid,
     exited: () =>
       child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `was killed by ${child.signalCode}` : undefined,
     logTail: () => readFileSync(log, 'utf8').split('\n').slice(-15).join('\n'),

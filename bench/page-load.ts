@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumCpuSince, chromiumCpuSnapshot, processCpuMs } from './process-cpu.js';
 import { median } from './stats.js';
 
 export interface PagePath {
@@ -16,7 +17,17 @@ export interface PageLoadRow {
   samples: number[];
   /** What the page's own requests were carried by (h2, http/1.1). */
   protocol: string;
+  /** Median CPU ms per load of each party (SPEC.md "Where the proxy's time goes"): on 2 cores a load takes at least their sum / 2. */
+  cpu: { chromium: number; proxy: number; devServer: number | undefined };
 }
+
+/** Where the CPU of a load is read: the proxy's process and the dev server's container. */
+export interface LoadParties {
+  proxyPid: number | undefined;
+  devServerCpuMs: () => number | undefined;
+}
+
+type Sample = { ms: number; chromium: number; proxy: number; devServer: number | undefined };
 
 /** BENCH_PAGE_ROUNDS overrides it for a quick look; the recorded run keeps 7. */
 export const PAGE_ROUNDS = Number(process.env.BENCH_PAGE_ROUNDS) || 7;
@@ -30,7 +41,13 @@ const MAX_ATTEMPTS = 30;
  * `loadEventStart` (navigation start to window load). Chromium trusts dual's CA through an NSS
  * database in a temp HOME (`caFile`), the way `dual trust` sets up a user's browser.
  */
-export async function benchPageLoad(paths: readonly PagePath[], caFile: string, tempHome: string, log: (line: string) => void): Promise<PageLoadRow[]> {
+export async function benchPageLoad(
+  paths: readonly PagePath[],
+  caFile: string,
+  tempHome: string,
+  parties: LoadParties,
+  log: (line: string) => void,
+): Promise<PageLoadRow[]> {
   const nssdb = join(tempHome, '.pki', 'nssdb');
   mkdirSync(nssdb, { recursive: true });
   execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
@@ -40,10 +57,10 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
     env: { ...process.env, HOME: tempHome },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const samples = new Map<string, number[]>();
+  const samples = new Map<string, Sample[]>();
   const protocols = new Map<string, string>();
   try {
-    const loadOnce = async (path: PagePath, attempt = 1): Promise<number> => {
+    const loadOnce = async (path: PagePath, attempt = 1): Promise<Sample> => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
@@ -52,6 +69,10 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
         page.setDefaultTimeout(120_000);
         const failed: string[] = [];
         page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText ?? '?'}`));
+        // CPU is read around the navigation only: the context's own set-up and close are not the load's.
+        const chromium0 = chromiumCpuSnapshot();
+        const proxy0 = processCpuMs(parties.proxyPid);
+        const devServer0 = parties.devServerCpuMs();
         try {
           await page.goto(path.url, { waitUntil: 'load' });
         } catch (error) {
@@ -61,6 +82,10 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
         }
         // Chromium drops requests in flight when a network interface comes or goes (a container
         // started by anyone on this machine): that sample says nothing about the path; load again.
+        const chromium = chromiumCpuSince(chromium0);
+        const proxy = processCpuMs(parties.proxyPid) - proxy0;
+        const devServer1 = parties.devServerCpuMs();
+        const devServer = devServer0 !== undefined && devServer1 !== undefined ? devServer1 - devServer0 : undefined;
         if (failed.some((f) => f.endsWith('net::ERR_NETWORK_CHANGED')) && attempt < MAX_ATTEMPTS) return loadOnce(path, attempt + 1);
         const result = await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -69,7 +94,7 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
         });
         if (!result.loaded) throw new Error(`${path.url}: the page's modules did not all run (${failed.length} failed: ${failed.slice(0, 3).join('; ')})`);
         protocols.set(path.name, `${result.protocol}, ${result.count + 1} requests`);
-        return result.load;
+        return { ms: result.load, chromium, proxy, devServer };
       } finally {
         await context.close();
       }
@@ -77,13 +102,25 @@ export async function benchPageLoad(paths: readonly PagePath[], caFile: string, 
     for (const path of paths) await loadOnce(path); // warm-up: the dev server's first answers, the proxy's first leaf
     for (let round = 0; round < PAGE_ROUNDS; round++) {
       for (const path of paths) {
-        const ms = await loadOnce(path);
-        log(`  page ${path.name} round ${round + 1}: ${Math.round(ms)} ms`);
-        samples.set(path.name, [...(samples.get(path.name) ?? []), ms]);
+        const sample = await loadOnce(path);
+        log(
+          `  page ${path.name} round ${round + 1}: ${Math.round(sample.ms)} ms; CPU ms: Chromium ${sample.chromium}, proxy ${sample.proxy}, dev server ${Math.round(sample.devServer ?? Number.NaN)}`,
+        );
+        samples.set(path.name, [...(samples.get(path.name) ?? []), sample]);
       }
     }
   } finally {
     await browser.close();
   }
-  return paths.map((p) => ({ name: p.name, median: median(samples.get(p.name) ?? []), samples: samples.get(p.name) ?? [], protocol: protocols.get(p.name) ?? '?' }));
+  return paths.map((p) => {
+    const own = samples.get(p.name) ?? [];
+    const devServer = own.map((s) => s.devServer).filter((ms): ms is number => ms !== undefined);
+    return {
+      name: p.name,
+      median: median(own.map((s) => s.ms)),
+      samples: own.map((s) => s.ms),
+      protocol: protocols.get(p.name) ?? '?',
+      cpu: { chromium: median(own.map((s) => s.chromium)), proxy: median(own.map((s) => s.proxy)), devServer: devServer.length > 0 ? median(devServer) : undefined },
+    };
+  });
 }

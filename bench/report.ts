@@ -79,9 +79,14 @@ export function renderMarkdown(r: Report): string {
       '',
       `### Dev page load: ${r.pageModules} ES modules, headless Chromium, fresh context each load, window \`load\`, median of ${r.pageLoad[0]!.samples.length}, alternating`,
       '',
-      '| path | load ms | vs direct | carried by | samples ms |',
-      '|---|---|---|---|---|',
-      ...r.pageLoad.map((p) => `| ${p.name} | ${fmt(p.median)} | ${ratio(p.median, direct)} | ${p.protocol} | ${p.samples.map((s) => Math.round(s)).join(', ')} |`),
+      '| path | load ms | vs direct | carried by | samples ms | CPU ms per load: Chromium / proxy / dev server | CPU / 2 cores (ms) |',
+      '|---|---|---|---|---|---|---|',
+      ...r.pageLoad.map((p) => {
+        const { chromium, proxy, devServer } = p.cpu;
+        return `| ${p.name} | ${fmt(p.median)} | ${ratio(p.median, direct)} | ${p.protocol} | ${p.samples.map((s) => Math.round(s)).join(', ')} | ${fmt(chromium)} / ${fmt(proxy)} / ${fmt(devServer ?? Number.NaN)} | ${fmt((chromium + proxy + (devServer ?? 0)) / 2)} |`;
+      }),
+      '',
+      'CPU per load is read from /proc (Chromium\'s processes, the proxy) and the dev server container\'s cgroup around each load (medians): a load cannot take less than that CPU divided by the 2 cores, whatever the protocol (SPEC.md, "Where the proxy\'s time goes").',
     );
   }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));

@@ -15,6 +15,7 @@ import { waitServing } from './http-probe.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { startNginx, type RunningNginx } from './nginx.js';
 import { benchPageLoad, type PageLoadRow } from './page-load.js';
+import { containerCpuReader } from './process-cpu.js';
 import { tlsPaths } from '../src/adapters/tls/paths.js';
 import { benchProxy, type Target } from './proxy-bench.js';
 import { recordInFile, renderMarkdown, renderSeedMarkdown } from './report.js';
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
         ],
         tlsPaths(env.home).caCert,
         env.path('browser-home'),
+        { proxyPid: proxy.pid, devServerCpuMs: await containerCpuReader(`dual-${pageId}`) },
         log,
       );
     }
