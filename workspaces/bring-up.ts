@@ -1,5 +1,6 @@
 import type { DualJson } from '../src/adapters/config/dual-json.js';
 import type { Context } from '../src/adapters/context.js';
+import { traceMark } from '../src/adapters/trace.js';
 import { reviveAttached, stopAllAttached } from './attached/revive.js';
 import { STOP_TIMEOUT_SECONDS } from './container-spec.js';
 import { waitForPorts } from './port-wait.js';
@@ -75,9 +76,13 @@ export async function awaitReady(ctx: Context, ws: WorkspaceRef, config: DualJso
   if (config.setup && (run === 'runs' || setupState(ctx, ws.id).kind !== 'ok')) {
     const details = await ctx.docker.inspectContainer(ws.containerId);
     const outcome = await followSetup(ctx, ws, { since: currentRunSince(details), output: ctx.output, interrupted: options.interrupted });
+    traceMark('setup finished');
     if (outcome.kind === 'failed') throw setupFailed(ws, outcome.exitCode);
   }
-  if (config.start && options.portTimeoutMs > 0) await waitForPorts(ctx, ws, config.ports, { timeoutMs: options.portTimeoutMs, interrupted: options.interrupted });
+  if (config.start && options.portTimeoutMs > 0) {
+    await waitForPorts(ctx, ws, config.ports, { timeoutMs: options.portTimeoutMs, interrupted: options.interrupted });
+    traceMark('ports answer');
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../src/adapters/context.js';
 import { DualError } from '../src/model/errors.js';
+import { traceMark } from '../src/adapters/trace.js';
 import { homeFilters, LABEL } from '../src/model/labels.js';
 import { containerName, workspaceId } from '../src/model/naming.js';
 import { startDeclaredAttached } from './attached/declared.js';
@@ -25,12 +26,14 @@ export type { CreateOptions, CreateResult } from './create/create-result.js';
  * create is all or nothing until its container runs (create/create-fresh.ts).
  */
 export async function createWorkspace(ctx: Context, options: CreateOptions): Promise<CreateResult> {
+  traceMark('create: command parsed');
   const repo = getRepo(ctx, options.repo);
   const nameProblem = await ctx.git.checkBranchName(repo.path, options.branch);
   if (nameProblem) throw new DualError(`${nameProblem}; choose another branch name`);
   const id = workspaceId(repo.name, options.branch);
   await ctx.docker.ping();
   await requireLocalEngine(ctx);
+  traceMark('create: branch name, engine and mount checked');
 
   return withLock(ctx.paths.locks, `ws-${id}`, async () => {
     const existing = await ctx.docker.inspectContainer(containerName(id));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, type Dirent, existsSync, fstatSync, linkSync, lstatSync, openSync, promises as fs, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { closeSync, constants, type Dirent, existsSync, fstatSync, linkSync, lstatSync, openSync, promises as fs, readlinkSync, realpathSync, rmSync, utimesSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -20,7 +20,9 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
  * only where the caller says so (`link`: the user's `seed.hardLinks`): npm rewrites
  * `node_modules/.package-lock.json` in place, and so do editors and patch-package, so a hard
  * link shares such writes with the source branch (SPEC.md "Seeds").
- * Timestamps are kept (npm trusts its hidden lockfile only if no folder is newer).
+ * Timestamps are kept, directories' after their content: npm trusts its hidden lockfile
+ * (`node_modules/.package-lock.json`) only if no package folder is newer (SPEC "Seeds"), so
+ * the copy is exactly as valid to npm as its source.
  */
 export interface TreeCopyOptions {
   /** Symlinks are kept only when they resolve inside this directory (the destination worktree). */
@@ -134,9 +136,17 @@ export async function copyTree(sourceRoot: string, destRoot: string, rel: string
     const at = item.indexOf('\0');
     return visit(item.slice(at + 1), item.slice(0, at) as Kind);
   });
-  // Directories last, deepest first: writing into a directory changes its mtime.
+  // Directories last, deepest first: writing into a directory changes its mtime. Synchronous:
+  // one call each, in order; awaited through the thread pool, 703 directories of the Next.js
+  // fixture's node_modules took 34-177 ms instead of 5-66 ms (alternating, load 15).
   dirTimes.sort((a, b) => b.depth - a.depth);
-  for (const d of dirTimes) await fs.utimes(d.path, d.atime, d.mtime).catch(() => undefined);
+  for (const d of dirTimes) {
+    try {
+      utimesSync(d.path, d.atime, d.mtime);
+    } catch {
+      // gone meanwhile: nothing to date
+    }
+  }
   return result;
 }
 

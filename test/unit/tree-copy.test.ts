@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,48 @@ describe('copyTree with hard links (seed.hardLinks)', () => {
     expect(linkable('node_modules', 'node_modules/.cache/babel/x.json')).toBe(false);
     expect(linkable('web/node_modules', 'web/node_modules/react/index.js')).toBe(true);
     expect(linkable('node_modules', 'node_modules')).toBe(false);
+  });
+});
+
+describe("copyTree keeps what npm's hidden-lockfile check reads", () => {
+  /**
+   * npm (arborist's shrinkwrap.js, assertNoNewer) reuses node_modules/.package-lock.json
+   * instead of reading every package.json only when no folder under node_modules (the
+   * directory itself, scopes, packages; dot entries skipped) has an mtime later than the
+   * lockfile's + 10 ms. A copy must keep those times, set after the directories' content.
+   */
+  const npmFolders = (root: string): string[] => {
+    const found: string[] = [];
+    const visit = (dir: string) => {
+      found.push(dir);
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory() && !entry.name.startsWith('.')) visit(join(dir, entry.name));
+      }
+    };
+    visit(join(root, 'node_modules'));
+    return found;
+  };
+
+  it.each([['copied', undefined], ['hard-linked', (p: string) => linkable('node_modules', p)]])('%s: every folder keeps its time, so npm trusts the copy as it does the source', async (_mode, link) => {
+    const { from, to } = pair();
+    const installed = new Date(1_700_000_000_000);
+    const written = new Date(1_700_000_000_500);
+    for (const pkg of ['react', '@vitejs/plugin-react', 'vite/node_modules/esbuild']) {
+      mkdirSync(join(from, 'node_modules', pkg), { recursive: true });
+      writeFileSync(join(from, 'node_modules', pkg, 'package.json'), '{}');
+    }
+    const lockfile = join(from, 'node_modules', '.package-lock.json');
+    writeFileSync(lockfile, '{}');
+    for (const dir of npmFolders(from)) utimesSync(dir, installed, installed);
+    utimesSync(lockfile, written, written);
+
+    await copyTree(from, to, 'node_modules', { linkRoot: to, hash: false, ...big, ...(link ? { link } : {}) });
+    const lockTime = statSync(join(to, 'node_modules', '.package-lock.json')).mtimeMs;
+    expect(lockTime).toBe(written.getTime());
+    const copied = npmFolders(to);
+    expect(copied).toHaveLength(npmFolders(from).length);
+    for (const dir of copied) expect({ dir, mtime: statSync(dir).mtimeMs }).toEqual({ dir, mtime: installed.getTime() });
+    expect(copied.filter((dir) => statSync(dir).mtimeMs > lockTime + 10)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceConfig } from '../../src/adapters/config/dual-json.js';
 import type { Context } from '../../src/adapters/context.js';
+import { traceMark } from '../../src/adapters/trace.js';
 import { containerName } from '../../src/model/naming.js';
 import { startDeclaredAttached } from '../attached/declared.js';
 import { awaitReady } from '../bring-up.js';
@@ -30,6 +31,7 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
   return runCreate(ctx.log, async (run) => {
     const dataSource = await resolveDataSource(ctx, options.dataFrom, repo.name, id);
     const worktree = await ensureWorktree(ctx, repo, options.branch, id, options.from, run);
+    traceMark('create: worktree');
     run.checkpoint();
     const config = await workspaceConfig(ctx, worktree);
     if (dataSource) checkDataTarget(dataSource, config.attached);
@@ -44,10 +46,12 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     const identity = await makeGitView(ctx, run, { id, repo: repo.name, branch: options.branch, worktree, repoPath: repo.path });
     await makeVolumes(ctx, run, identity, config);
     const containerId = await makeContainer(ctx, run, identity, config, image);
+    traceMark('create: image, network, volumes, container');
     run.checkpoint();
     // The engine starts the container while local files and seeds are copied: its entry
     // script holds setup until releaseSetup (SPEC "dual create", order).
     await settleBoth(ctx.docker.startContainer(containerId), copyAndSeed(ctx, run, repo.path, identity, config, image));
+    traceMark('create: container started, files copied, seeds laid down');
     releaseSetup(ctx, id);
     run.checkpoint();
     // The entry script waits (bounded) until it may write the volumes before setup runs.
@@ -57,6 +61,7 @@ export function createFresh(ctx: Context, repo: { name: string; path: string }, 
     if (dataSource) await cloneAttachedData(ctx, dataSource, identity);
     run.checkpoint();
     run.keep();
+    traceMark('create: setup released');
     await awaitReady(ctx, { ...identity, containerId }, config, readyOptions(options, run.interrupted), 'runs');
     return createResult(ctx, { id, repo: repo.name, branch: options.branch, worktree, containerId }, config, false);
   });
