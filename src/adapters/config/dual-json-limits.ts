@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { z } from 'zod';
+import * as z from './zod.js';
 import { DualError } from '../../model/errors.js';
 
 /**
@@ -38,23 +38,27 @@ const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
 
 export const boundedScript = z
   .string()
-  .min(1)
-  .max(LIMITS.scriptChars, `expected at most ${LIMITS.scriptChars} characters; keep a long script in a file of the repo and run that`);
+  .check(
+    z.minLength(1),
+    z.maxLength(LIMITS.scriptChars, `expected at most ${LIMITS.scriptChars} characters; keep a long script in a file of the repo and run that`),
+  );
 
-export const boundedImage = z.string().min(1).max(LIMITS.imageChars, `expected an image reference of at most ${LIMITS.imageChars} characters`);
+export const boundedImage = z.string().check(z.minLength(1), z.maxLength(LIMITS.imageChars, `expected an image reference of at most ${LIMITS.imageChars} characters`));
 
 export const boundedEnv = z
   .record(
     z
       .string()
-      .max(LIMITS.envKeyChars, `expected variable names of at most ${LIMITS.envKeyChars} characters`)
-      .regex(/^[^=\0]+$/, 'expected variable names without "=" or NUL'),
-    z.string().max(LIMITS.envValueChars, `expected values of at most ${LIMITS.envValueChars} characters`).regex(/^[^\0]*$/, 'expected values without NUL'),
+      .check(
+        z.maxLength(LIMITS.envKeyChars, `expected variable names of at most ${LIMITS.envKeyChars} characters`),
+        z.regex(/^[^=\0]+$/, 'expected variable names without "=" or NUL'),
+      ),
+    z.string().check(z.maxLength(LIMITS.envValueChars, `expected values of at most ${LIMITS.envValueChars} characters`), z.regex(/^[^\0]*$/, 'expected values without NUL')),
   )
-  .refine((env) => Object.keys(env).length <= LIMITS.envEntries, { message: `expected at most ${LIMITS.envEntries} variables` });
+  .check(z.refine((env) => Object.keys(env).length <= LIMITS.envEntries, { message: `expected at most ${LIMITS.envEntries} variables` }));
 
-export function boundedList<T extends z.ZodType>(item: T, max: number, what: string) {
-  return z.array(item).max(max, `expected at most ${max} ${what}`);
+export function boundedList<T extends z.ZodMiniType>(item: T, max: number, what: string) {
+  return z.array(item).check(z.maxLength(max, `expected at most ${max} ${what}`));
 }
 
 /**

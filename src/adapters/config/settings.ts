@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from './zod.js';
 import { DualError } from '../../model/errors.js';
 import { writeJsonAtomic } from '../atomic-file.js';
 
@@ -7,40 +7,34 @@ import { writeJsonAtomic } from '../atomic-file.js';
  * dual's own settings, in $DUAL_HOME/config.json. Holds the registered repos (name -> path)
  * and proxy settings. It never lists workspaces: Docker labels are the source of truth.
  */
-const proxySettingsSchema = z
-  .object({
-    /** `dual create` starts the background proxy when it is not running. */
-    autoStart: z.boolean().default(true),
-    /** How the proxy reaches containers: bridge IP (Linux), loopback-published ports (Docker Desktop), or pick. */
-    upstream: z.enum(['auto', 'bridge', 'published']).default('auto'),
-    /** Pin the listening ports instead of following the workspaces' dual.ports labels. */
-    ports: z.array(z.number().int().min(1).max(65535)).optional(),
-    /** Addresses to listen on. Anything but loopback needs --allow-remote and prints a warning. */
-    bind: z.array(z.string()).default(['127.0.0.1', '::1']),
-    /** Extra host suffixes accepted besides localhost and *.localhost (e.g. "test" for *.test). */
-    domains: z.array(z.string()).default([]),
-    /** A client that has not sent its whole request head by then is disconnected (slowloris). */
-    headersTimeoutSeconds: z.number().int().min(1).max(600).default(30),
-    /** Also listen on 443, where https://<id>.localhost/ reaches the workspace's first port (issue 10). */
-    https443: z.boolean().default(false),
-  })
-  .strict();
+const proxySettingsSchema = z.strictObject({
+  /** `dual create` starts the background proxy when it is not running. */
+  autoStart: z._default(z.boolean(), true),
+  /** How the proxy reaches containers: bridge IP (Linux), loopback-published ports (Docker Desktop), or pick. */
+  upstream: z._default(z.enum(['auto', 'bridge', 'published']), 'auto'),
+  /** Pin the listening ports instead of following the workspaces' dual.ports labels. */
+  ports: z.optional(z.array(z.int().check(z.gte(1), z.lte(65535)))),
+  /** Addresses to listen on. Anything but loopback needs --allow-remote and prints a warning. */
+  bind: z._default(z.array(z.string()), ['127.0.0.1', '::1']),
+  /** Extra host suffixes accepted besides localhost and *.localhost (e.g. "test" for *.test). */
+  domains: z._default(z.array(z.string()), []),
+  /** A client that has not sent its whole request head by then is disconnected (slowloris). */
+  headersTimeoutSeconds: z._default(z.int().check(z.gte(1), z.lte(600)), 30),
+  /** Also listen on 443, where https://<id>.localhost/ reaches the workspace's first port (issue 10). */
+  https443: z._default(z.boolean(), false),
+});
 
-const repoSchema = z.object({ path: z.string() }).strict();
+const repoSchema = z.strictObject({ path: z.string() });
 
 /** Attached containers (issue 4). The limit stops a runaway agent from filling the machine. */
-const attachedSettingsSchema = z
-  .object({
-    maxPerWorkspace: z.number().int().min(0).default(8),
-  })
-  .strict();
+const attachedSettingsSchema = z.strictObject({
+  maxPerWorkspace: z._default(z.int().check(z.gte(0)), 8),
+});
 
 /** `dual destroy`: ignored paths it may delete without --force, on top of workspaces/regenerable.ts. */
-const destroySettingsSchema = z
-  .object({
-    regenerable: z.array(z.string().min(1).max(200)).max(1000).default([]),
-  })
-  .strict();
+const destroySettingsSchema = z.strictObject({
+  regenerable: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(1000)), []),
+});
 
 /**
  * `seed` (SPEC "Seeds"): hardLinks makes a seeded directory in the worktree hard links to its
@@ -48,25 +42,21 @@ const destroySettingsSchema = z
  * cheaper for a large node_modules, at the cost that a file written in place in one branch
  * (an edit, patch-package) changes in the other. The user's choice, never a branch's.
  */
-const seedSettingsSchema = z
-  .object({
-    hardLinks: z.boolean().default(false),
-  })
-  .strict();
+const seedSettingsSchema = z.strictObject({
+  hardLinks: z._default(z.boolean(), false),
+});
 
-const settingsSchema = z
-  .object({
-    repos: z.record(z.string(), repoSchema).default({}),
-    proxy: proxySettingsSchema.default(() => proxySettingsSchema.parse({})),
-    attached: attachedSettingsSchema.default(() => attachedSettingsSchema.parse({})),
-    destroy: destroySettingsSchema.default(() => destroySettingsSchema.parse({})),
-    seed: seedSettingsSchema.default(() => seedSettingsSchema.parse({})),
-    /** Lend the host's CA certificates to every container (read-only); false turns it off for all repos. */
-    trustHostCA: z.boolean().default(true),
-    /** npm download cache shared by all workspaces: true = $DUAL_HOME/cache/npm, an absolute path, or false. */
-    npmCache: z.union([z.boolean(), z.string().startsWith('/', { message: 'expected true, false or an absolute path' })]).default(true),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  repos: z._default(z.record(z.string(), repoSchema), {}),
+  proxy: z._default(proxySettingsSchema, () => proxySettingsSchema.parse({})),
+  attached: z._default(attachedSettingsSchema, () => attachedSettingsSchema.parse({})),
+  destroy: z._default(destroySettingsSchema, () => destroySettingsSchema.parse({})),
+  seed: z._default(seedSettingsSchema, () => seedSettingsSchema.parse({})),
+  /** Lend the host's CA certificates to every container (read-only); false turns it off for all repos. */
+  trustHostCA: z._default(z.boolean(), true),
+  /** npm download cache shared by all workspaces: true = $DUAL_HOME/cache/npm, an absolute path, or false. */
+  npmCache: z._default(z.union([z.boolean(), z.string().check(z.startsWith('/', { message: 'expected true, false or an absolute path' }))]), true),
+});
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type ProxySettings = z.infer<typeof proxySettingsSchema>;
