@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is bundled into dist/ by `npm run build`. `dual exec`, the hot path,
-// has a single CommonJS bundle of its own, require()d: this file is CommonJS too
-// (bin/package.json), so `dual exec` never starts Node's ESM loader (about 20 ms of every
-// exec, SPEC.md, Decisions). Every other command is the ESM CLI, import()ed.
+// Thin launcher: the CLI is bundled into dist/ by `npm run build`, as two CommonJS files:
+// `dual exec`, the hot path, has a bundle of its own (dist/exec.cjs), every other command is
+// dist/cli.cjs. This file is CommonJS too (bin/package.json), so no command starts Node's ESM
+// loader (about 20 ms of every exec, SPEC.md, Decisions).
 'use strict';
 
 function notBuilt(error) {
@@ -19,5 +19,9 @@ if (process.argv[2] === 'exec') {
     notBuilt(error);
   }
 } else {
-  import('../dist/cli.js').catch(notBuilt);
+  try {
+    require('../dist/cli.cjs');
+  } catch (error) {
+    notBuilt(error);
+  }
 }

@@ -23,7 +23,6 @@ const stale = `${dist}.old-${process.pid}`;
 const common = {
   outdir: fresh,
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external,
@@ -31,12 +30,23 @@ const common = {
   define: { __DUAL_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 };
-// Bundled CommonJS code calls require() (for node:tty, node:fs...), which an ES module lacks.
-const esmRequire = "import { createRequire as __dualCreateRequire } from 'node:module'; const require = __dualCreateRequire(import.meta.url);";
-await build({ ...common, entryPoints: { cli: 'src/cli/cli.ts' }, splitting: true, banner: { js: esmRequire } });
-// `dual exec` as one self-contained CommonJS file (see src/cli/exec-main.ts): bin/dual.js
-// require()s it, so the hot path never starts Node's ESM loader.
-await build({ ...common, entryPoints: { exec: 'src/cli/exec-main.ts' }, format: 'cjs', outExtension: { '.js': '.cjs' } });
+// Both bundles are CommonJS, require()d by bin/dual.js (CommonJS too, bin/package.json), so no
+// command starts Node's ESM loader: with code splitting the ESM CLI loaded ~20 chunk files
+// through it, and `dual list` took ~38 ms more (SPEC.md, Decisions, "Start-up"). The
+// command modules stay lazy without splitting: esbuild turns each `await import()` of a
+// bundled module into a deferred initialisation in the same file. import.meta.url (two uses:
+// the path of bin/dual.js, a createRequire) becomes the bundle's own file URL.
+const cjs = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { ...common.define, 'import.meta.url': '__dualBundleUrl' },
+  banner: { js: "const __dualBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+await build({ ...cjs, entryPoints: { cli: 'src/cli/cli.ts' } });
+// `dual exec` as one self-contained file of its own (see src/cli/exec-main.ts): the hot path
+// loads nothing of the rest of the CLI.
+await build({ ...cjs, entryPoints: { exec: 'src/cli/exec-main.ts' } });
 try {
   renameSync(dist, stale);
 } catch {
