@@ -1,24 +1,27 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { engineUnreachableError, isEngineUnreachable } from '../../model/errors.js';
 import { engineAddress, type EngineAddress } from './connection.js';
 import { dockerErrorFromAnswer } from './docker-error.js';
 import { engineAgent } from './engine-agent.js';
+import { EngineConnections } from './engine-connections.js';
+import { exchange, type EngineAnswer } from './engine-exchange.js';
 
 /**
- * HTTP/1.1 to the Docker Engine API over node:http: JSON calls, streamed answers (logs,
- * events, pull progress) and hijacked connections (exec). Every failure leaves here as one
- * of two errors: a DockerError (the engine answered with a failure) or the "cannot reach the
- * engine" DualError. Why not dockerode: see SPEC.md, Decisions ("One Docker access layer").
+ * HTTP/1.1 to the Docker Engine API: JSON calls and hijacked connections (exec) through
+ * engine-exchange.ts on pooled connections, streamed answers (logs, events, pull progress)
+ * through node:http. Every failure leaves here as one of two errors: a DockerError (the
+ * engine answered with a failure) or the "cannot reach the engine" DualError. Why not
+ * dockerode, and why not node:http for every call: see SPEC.md, Decisions ("One Docker access
+ * layer", "`dual exec` starts lean").
  */
 export class ApiTransport {
-  private readonly agent: http.Agent;
-  /** Upgraded (exec) connections: fresh ones, as an upgraded socket never goes back into a pool. */
-  private readonly upgradeAgent: http.Agent;
+  private readonly connections: EngineConnections;
+  /** For streamed answers only, made on first use. */
+  private agent: http.Agent | undefined;
 
   constructor(private readonly address: EngineAddress = engineAddress()) {
-    this.agent = engineAgent(address, { keepAlive: true });
-    this.upgradeAgent = engineAgent(address, { keepAlive: false });
+    this.connections = new EngineConnections(address);
   }
 
   get display(): string {
@@ -27,8 +30,19 @@ export class ApiTransport {
 
   /** JSON in, JSON out; a non-2xx answer rejects with a DockerError. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.stream(method, path, body);
-    const text = await readText(res);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const socket = await this.connections.take().catch((error: unknown) => this.unreachable(error));
+    let answer: EngineAnswer;
+    try {
+      answer = await exchange(socket, { method, path, headers: payload === undefined ? {} : { 'Content-Type': 'application/json' }, body: payload });
+    } catch (error) {
+      socket.destroy();
+      return this.unreachable(error);
+    }
+    if (answer.reusable) this.connections.give(socket);
+    else socket.destroy();
+    const text = answer.body.toString('utf8');
+    if (answer.status < 200 || answer.status >= 300) throw dockerErrorFromAnswer(answer.status, text);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -40,7 +54,8 @@ export class ApiTransport {
   stream(method: string, path: string, body?: unknown, extraHeaders: http.OutgoingHttpHeaders = {}, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...this.options(method, path, { ...extraHeaders, ...jsonHeaders(payload) }), signal }, (res) => {
+      const { request } = process.getBuiltinModule('node:http') as typeof http;
+      const req = request({ ...this.options(method, path, { ...extraHeaders, ...jsonHeaders(payload) }), signal }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(res);
         else rejectWithAnswer(res, reject);
@@ -53,32 +68,45 @@ export class ApiTransport {
    * POST with a connection upgrade (exec start): resolves with the raw socket once the engine
    * switches protocols. The caller owns the socket.
    */
-  hijack(path: string, body: unknown): Promise<Socket> {
-    const payload = JSON.stringify(body);
-    return new Promise<Socket>((resolve, reject) => {
-      const req = http.request(this.options('POST', path, { ...jsonHeaders(payload), Connection: 'Upgrade', Upgrade: 'tcp' }, this.upgradeAgent));
-      req.on('upgrade', (_res, socket, head) => {
-        if (head.length > 0) socket.unshift(head);
-        resolve(socket);
-      });
-      req.on('response', (res) => rejectWithAnswer(res, reject));
-      this.send(req, payload, reject);
-    });
+  async hijack(path: string, body: unknown): Promise<Socket> {
+    const socket = await this.connections.dial().catch((error: unknown) => this.unreachable(error));
+    let answer: EngineAnswer;
+    try {
+      answer = await exchange(
+        socket,
+        { method: 'POST', path, headers: { 'Content-Type': 'application/json', Connection: 'Upgrade', Upgrade: 'tcp' }, body: JSON.stringify(body) },
+        true,
+      );
+    } catch (error) {
+      socket.destroy();
+      return this.unreachable(error);
+    }
+    if (answer.status !== 101) {
+      socket.destroy();
+      throw dockerErrorFromAnswer(answer.status, answer.body.toString('utf8'));
+    }
+    if (answer.rest.length > 0) socket.unshift(answer.rest);
+    return socket as Socket;
   }
 
   /** Drops idle keep-alive connections. */
   close(): void {
-    this.agent.destroy();
-    this.upgradeAgent.destroy();
+    this.connections.close();
+    this.agent?.destroy();
+  }
+
+  /** A connection that fails becomes "cannot reach the engine" when it means that. */
+  private unreachable(error: unknown): never {
+    throw isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error;
   }
 
   /** The agent dials the engine (engine-agent.ts: unix, TCP, TLS or ssh); requests never look at the address. */
-  private options(method: string, path: string, headers: http.OutgoingHttpHeaders, agent = this.agent): http.RequestOptions {
+  private options(method: string, path: string, headers: http.OutgoingHttpHeaders): http.RequestOptions {
+    this.agent ??= engineAgent(this.address, { keepAlive: true });
     // servername '' (a TLS option node:http reads from the request; its types leave it out):
-    // otherwise node:http works out a TLS server name for every request (net.isIP on the Host
-    // header), and the first use compiles the IPv6 pattern, about 10 ms of every `dual exec`.
-    // TLS, when used, names the server itself (docker-tls.ts).
-    const options: http.RequestOptions & { servername: string } = { method, path, headers: { Host: 'docker', ...headers }, agent, servername: '' };
+    // node:http would otherwise work out a TLS server name from the Host header on every
+    // request; TLS names the server itself (docker-tls.ts).
+    const options: http.RequestOptions & { servername: string } = { method, path, headers: { Host: 'docker', ...headers }, agent: this.agent, servername: '' };
     return options;
   }
 

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EngineAddress } from './connection.js';
@@ -12,7 +12,12 @@ import { dialSsh } from './ssh-dial.js';
  * the workspace manager and the proxy connect the same way to the same engine.
  */
 export function engineAgent(address: EngineAddress, options: { keepAlive: boolean }): http.Agent {
-  return new EngineAgent(address, options);
+  // node:http is loaded here, on first use: `dual exec` never needs it (engine-exchange.ts).
+  const { Agent } = process.getBuiltinModule('node:http') as typeof http;
+  // node:http accepts either a socket returned here or one passed to the callback later.
+  const agent = new Agent(options) as http.Agent & { createConnection(options: unknown, callback: Connected): Duplex };
+  agent.createConnection = (_options: unknown, callback: Connected) => dialEngine(address, callback) as Duplex;
+  return agent;
 }
 
 type Connected = (error: Error | null, socket?: Duplex) => void;
@@ -24,18 +29,4 @@ export function dialEngine(address: EngineAddress, done: Connected): Duplex | un
   if (!address.tls) return connect(address.port, address.host);
   dialTls(address.host, address.port, address.tls, address.display, done);
   return undefined;
-}
-
-class EngineAgent extends http.Agent {
-  constructor(
-    private readonly address: EngineAddress,
-    options: { keepAlive: boolean },
-  ) {
-    super(options);
-  }
-
-  // node:http accepts either a socket returned here or one passed to the callback later.
-  override createConnection(_options: unknown, callback: Connected): Duplex {
-    return dialEngine(this.address, callback) as Duplex;
-  }
 }
