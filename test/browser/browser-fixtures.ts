@@ -68,9 +68,10 @@ export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv
  * `page.goto`, again when Chromium abandoned the navigation with ERR_NETWORK_CHANGED: it does
  * that whenever a network interface appears or goes, and every container another test file
  * starts adds one on this machine. That is the browser reacting to the host, not dual; any
- * other failure is thrown at once. The code is in goto's message, or, when Chromium had
- * already moved to its error page ("interrupted by another navigation to chrome-error://"),
- * only in the failed navigation request.
+ * other failure is thrown at once, with the net error Chromium gave. The code is in goto's
+ * message, or, when Chromium had already moved to its error page ("interrupted by another
+ * navigation to chrome-error://"), in the failed navigation request (whose event may come a
+ * moment after goto gives up) or in the error page itself.
  */
 export async function gotoSettled(page: Page, url: string): Promise<Response | null> {
   for (let attempt = 1; ; attempt++) {
@@ -82,10 +83,23 @@ export async function gotoSettled(page: Page, url: string): Promise<Response | n
     try {
       return await page.goto(url);
     } catch (error) {
-      const networkChanged = [String((error as Error).message), ...failures].some((text) => text.includes('ERR_NETWORK_CHANGED'));
-      if (attempt >= 5 || !networkChanged) throw error;
+      const message = String((error as Error).message);
+      const onErrorPage = message.includes('chrome-error://') ? await netErrorOfErrorPage(page, failures) : [];
+      const seen = [...failures, ...onErrorPage];
+      if (attempt >= 5 || ![message, ...seen].some((text) => text.includes('ERR_NETWORK_CHANGED'))) {
+        throw new Error(`${message.split('\n')[0]} (net errors seen: ${seen.join(', ') || 'none'})`, { cause: error });
+      }
     } finally {
       page.off('requestfailed', onFailed);
     }
   }
+}
+
+/** The net error code Chromium's error page shows (e.g. ERR_NETWORK_CHANGED), once it has loaded. */
+async function netErrorOfErrorPage(page: Page, failures: string[]): Promise<string[]> {
+  await page.waitForLoadState('domcontentloaded', { timeout: 5_000 }).catch(() => undefined);
+  // The navigation request's failure event can follow goto's rejection: poll for it briefly.
+  for (let i = 0; i < 20 && failures.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const text = await page.content().catch(() => '');
+  return text.match(/ERR_[A-Z0-9_]+/g) ?? [];
 }
