@@ -5,23 +5,14 @@
 // loader (about 20 ms of every exec, SPEC.md, Decisions).
 'use strict';
 
-function notBuilt(error) {
-  const missing = error?.code === 'MODULE_NOT_FOUND' || error?.code === 'ERR_MODULE_NOT_FOUND';
-  if (!missing || !String(error.message).includes('/dist/')) throw error;
+// Only the bundle itself missing means "not built": a dependency missing from inside it
+// (node_modules not installed) is reported as the error it is.
+const bundle = process.argv[2] === 'exec' ? '../dist/exec.cjs' : '../dist/cli.cjs';
+try {
+  require(bundle);
+} catch (error) {
+  const firstLine = String(error?.message).split('\n')[0];
+  if (error?.code !== 'MODULE_NOT_FOUND' || !firstLine.includes(bundle)) throw error;
   process.stderr.write('dual: not built yet; run `npm run build` in the dual checkout\n');
   process.exit(1);
-}
-
-if (process.argv[2] === 'exec') {
-  try {
-    require('../dist/exec.cjs');
-  } catch (error) {
-    notBuilt(error);
-  }
-} else {
-  try {
-    require('../dist/cli.cjs');
-  } catch (error) {
-    notBuilt(error);
-  }
 }

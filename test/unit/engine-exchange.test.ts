@@ -87,6 +87,13 @@ describe('one HTTP/1.1 exchange with the engine', () => {
     expect(requests.join('')).toBe('POST /containers/a/exec HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"Cmd":["é"]}');
   });
 
+  it('refuses a path that could end the request line (CR, LF, a space), sending nothing', async () => {
+    for (const path of ['/containers/a b/json', '/containers/a\r\nX-Smuggled: 1/json', 'containers/a/json']) {
+      await expect(ask('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}', { method: 'GET', path, headers: {}, body: undefined })).rejects.toThrow(/unescaped path/);
+      expect(requests).toEqual([]);
+    }
+  });
+
   it('fails on an answer cut short, on one that is not HTTP, and on a bad chunk size', async () => {
     await expect(ask('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort<END>')).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(ask('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow(/not HTTP/);

@@ -97,7 +97,11 @@ export class ApiTransport {
 
   /** A connection that fails becomes "cannot reach the engine" when it means that. */
   private unreachable(error: unknown): never {
-    throw isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error;
+    throw this.asEngineError(error);
+  }
+
+  private asEngineError(error: unknown): unknown {
+    return isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error;
   }
 
   /** The agent dials the engine (engine-agent.ts: unix, TCP, TLS or ssh); requests never look at the address. */
@@ -112,7 +116,7 @@ export class ApiTransport {
 
   /** Sends the request; a connection that fails becomes "cannot reach the engine" when it means that. */
   private send(req: http.ClientRequest, payload: string | undefined, reject: (error: Error) => void): void {
-    req.on('error', (error) => reject(isEngineUnreachable(error) ? engineUnreachableError(this.address.display) : error));
+    req.on('error', (error) => reject(this.asEngineError(error) as Error));
     req.end(payload);
   }
 }

@@ -23,6 +23,9 @@ const MAX_HEAD_BYTES = 64 * 1024;
  * progress) still go through node:http (api-transport.ts).
  */
 export function exchange(socket: Duplex, request: { method: string; path: string; headers: Record<string, string>; body?: string }, upgrade = false): Promise<EngineAnswer> {
+  // As node:http does: a path with a space, CR or LF (an unescaped name reaching it) could
+  // end the request line early and smuggle a second request. Callers encode every name.
+  if (!/^\/[\x21-\x7e]*$/.test(request.path)) return Promise.reject(new Error(`refused to send an engine request with an unescaped path: ${JSON.stringify(request.path.slice(0, 80))}`));
   const lines = [`${request.method} ${request.path} HTTP/1.1`, 'Host: docker'];
   for (const [name, value] of Object.entries(request.headers)) lines.push(`${name}: ${value}`);
   if (request.body !== undefined || request.method !== 'GET') lines.push(`Content-Length: ${Buffer.byteLength(request.body ?? '')}`);
