@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/browser/browser-fixtures.js';
 import { chromiumCpuSince, chromiumCpuSnapshot, processCpuMs } from './process-cpu.js';
 import { median } from './stats.js';
 
@@ -52,11 +53,7 @@ export async function benchPageLoad(
   mkdirSync(nssdb, { recursive: true });
   execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password']);
   execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'dual bench CA', '-i', caFile]);
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    env: { ...process.env, HOME: tempHome },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser: Browser = await launchChromium([], { HOME: tempHome });
   const samples = new Map<string, Sample[]>();
   const protocols = new Map<string, string>();
   try {

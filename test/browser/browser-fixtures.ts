@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page, type Request, type Response } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { DUAL_BIN } from '../helpers/cli.js';
 import { stopChild } from '../helpers/processes.js';
+import { watchNetworkChanges } from './network-changes.js';
 
 const HMR_APP = fileURLToPath(new URL('../fixtures/hmr-app', import.meta.url));
 const MODULE_APP = fileURLToPath(new URL('../fixtures/module-app', import.meta.url));
@@ -44,6 +45,11 @@ export function startDualProxy(env: NodeJS.ProcessEnv, port: number, extraArgs: 
 /**
  * Headless Chromium from the system package (never a downloaded browser); playwright-core
  * gives every launch a fresh temporary profile. `extraArgs` e.g. a host resolver rule.
+ *
+ * --disable-auto-reload: after a navigation fails for a network reason (ERR_NETWORK_CHANGED),
+ * Chromium reloads the page by itself a moment later (seen in its navigation events), and that
+ * navigation races the retry of gotoSettled. With it off the page stays on the error page until
+ * the retry navigates.
  */
 export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
@@ -59,47 +65,40 @@ export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--disable-auto-reload',
       ...extraArgs,
     ],
   });
 }
 
 /**
- * `page.goto`, again when Chromium abandoned the navigation with ERR_NETWORK_CHANGED: it does
- * that whenever a network interface appears or goes, and every container another test file
- * starts adds one on this machine. That is the browser reacting to the host, not dual; any
- * other failure is thrown at once, with the net error Chromium gave. The code is in goto's
- * message, or, when Chromium had already moved to its error page ("interrupted by another
- * navigation to chrome-error://"), in the failed navigation request (whose event may come a
- * moment after goto gives up) or in the error page itself.
+ * Runs `attempt` again for as long as each failure came with a change of the host's network
+ * (see network-changes.ts), for up to RETRY_WINDOW_MS: Docker may keep changing it for a while
+ * when other test files start many containers. Any other failure is thrown at once, saying
+ * whether the network changed. `errorTexts` gives what else Chromium reported meanwhile
+ * (failed requests); its ERR_NETWORK_CHANGED counts too.
  */
-export async function gotoSettled(page: Page, url: string): Promise<Response | null> {
-  for (let attempt = 1; ; attempt++) {
-    const failures: string[] = [];
-    const onFailed = (request: Request) => {
-      if (request.isNavigationRequest()) failures.push(request.failure()?.errorText ?? '');
-    };
-    page.on('requestfailed', onFailed);
+export async function retryWhileNetworkChanges<T>(attempt: (n: number) => Promise<T>, errorTexts: () => string[] = () => []): Promise<T> {
+  const network = watchNetworkChanges();
+  const firstAt = Date.now();
+  for (let n = 1; ; n++) {
+    const startedAt = Date.now();
     try {
-      return await page.goto(url);
+      return await attempt(n);
     } catch (error) {
       const message = String((error as Error).message);
-      const onErrorPage = message.includes('chrome-error://') ? await netErrorOfErrorPage(page, failures) : [];
-      const seen = [...failures, ...onErrorPage];
-      if (attempt >= 5 || ![message, ...seen].some((text) => text.includes('ERR_NETWORK_CHANGED'))) {
-        throw new Error(`${message.split('\n')[0]} (net errors seen: ${seen.join(', ') || 'none'})`, { cause: error });
+      // Chromium hears of a change a moment after the kernel announces it: hence the margin.
+      const disturbed = [message, ...errorTexts()].some((text) => text.includes('ERR_NETWORK_CHANGED')) || network.changedSince(startedAt - NOTICE_MARGIN_MS);
+      if (!disturbed || Date.now() - firstAt > RETRY_WINDOW_MS) {
+        throw new Error(`${message}\n(attempt ${n}; the host's network ${network.changedSince(startedAt) ? 'changed' : 'did not change'} during it)`, { cause: error });
       }
-    } finally {
-      page.off('requestfailed', onFailed);
     }
   }
 }
+const NOTICE_MARGIN_MS = 2_000;
+const RETRY_WINDOW_MS = 120_000;
 
-/** The net error code Chromium's error page shows (e.g. ERR_NETWORK_CHANGED), once it has loaded. */
-async function netErrorOfErrorPage(page: Page, failures: string[]): Promise<string[]> {
-  await page.waitForLoadState('domcontentloaded', { timeout: 5_000 }).catch(() => undefined);
-  // The navigation request's failure event can follow goto's rejection: poll for it briefly.
-  for (let i = 0; i < 20 && failures.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  const text = await page.content().catch(() => '');
-  return text.match(/ERR_[A-Z0-9_]+/g) ?? [];
+/** `page.goto`, again while the host's network keeps disturbing it (retryWhileNetworkChanges). */
+export function gotoSettled(page: Page, url: string): Promise<Response | null> {
+  return retryWhileNetworkChanges(() => page.goto(url));
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import http from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceId } from '../../src/model/naming.js';
 import { dualOk } from '../helpers/cli.js';
@@ -10,7 +10,7 @@ import { eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { gotoSettled, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { gotoSettled, launchChromium, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * The dashboard in a real browser, through `dual proxy` on a real engine: it follows what
@@ -65,10 +65,7 @@ beforeAll(async () => {
   proxy = startDualProxy(env, port);
   await eventually(async () => ((await request(port, `localhost:${port}`)).status === 200 ? true : undefined), 'the proxy to answer', 30_000);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   await gotoSettled(page, `http://localhost:${port}/`);

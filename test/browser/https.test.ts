@@ -11,7 +11,7 @@ import { eventually } from '../helpers/fixtures.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request } from '../helpers/proxy-fixtures.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { launchChromium, moduleAppFiles, startDualProxy, type ProxyChild } from './browser-fixtures.js';
+import { launchChromium, moduleAppFiles, retryWhileNetworkChanges, startDualProxy, type ProxyChild } from './browser-fixtures.js';
 
 /**
  * Issue 10 as a user meets it: `dual trust` puts dual's CA into this machine's system store
@@ -51,25 +51,22 @@ function watchFailures(page: Page): string[] {
 }
 
 /**
- * Opens `url` until every module has run. Chromium abandons requests in flight with
- * ERR_NETWORK_CHANGED when a network interface appears or goes (any container started on
- * this shared machine adds one): such a load is retried, at most four times; any other
- * failure fails the test with the requests that failed and the proxy's log.
+ * Opens `url` until every module has run, again while the host's network keeps disturbing
+ * the load (retryWhileNetworkChanges); any other failure fails the test with the requests
+ * that failed and the proxy's log.
  */
-async function openLoaded(page: Page, url: string, failures: string[]): Promise<Response | null> {
-  for (let attempt = 1; ; attempt++) {
+function openLoaded(page: Page, url: string, failures: string[]): Promise<Response | null> {
+  return retryWhileNetworkChanges(async () => {
     failures.length = 0;
-    // goto waits for the load event, which comes after every module loaded or failed.
-    const response = await page.goto(url);
-    const abandoned = failures.some((f) => f.includes('ERR_NETWORK_CHANGED'));
-    if (abandoned && attempt < 5) continue;
-    const loaded = await page
-      .waitForFunction(() => document.body.dataset.loaded === 'yes', undefined, { timeout: 60_000 })
-      .then(() => true as const)
-      .catch((error: Error) => error);
-    if (loaded === true) return response;
-    throw new Error(`${loaded.message}\nfailed requests: ${failures.slice(0, 10).join('; ') || 'none'}\n${proxy?.output().slice(-3000)}`);
-  }
+    try {
+      // goto waits for the load event, which comes after every module loaded or failed.
+      const response = await page.goto(url);
+      await page.waitForFunction(() => document.body.dataset.loaded === 'yes', undefined, { timeout: 60_000 });
+      return response;
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nfailed requests: ${failures.slice(0, 10).join('; ') || 'none'}\n${proxy?.output().slice(-3000)}`);
+    }
+  }, () => failures);
 }
 
 /** The certificate's base64 body, as it appears inside a bundle file. */
@@ -135,11 +132,17 @@ describe('dual trust, then https in a real browser', () => {
     expect((await response?.securityDetails())?.subjectName).toBe(`${id}.localhost`);
 
     // Hot reload over h2: the WebSocket is an extended CONNECT stream on the page's connection.
-    await page.waitForFunction(() => document.body.dataset.hmr === 'connected', undefined, { timeout: 60_000 });
-    const loadId = await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId);
-    writeFileSync(join(worktree, 'message.txt'), 'after, over h2\n');
-    await page.waitForFunction(() => document.getElementById('message')?.textContent === 'after, over h2', undefined, { timeout: 60_000 });
-    expect(await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId)).toBe(loadId);
+    // Chromium closes every h2 session when the host's network changes, this stream with it:
+    // an edit that went unseen then is made again on a fresh load.
+    await retryWhileNetworkChanges(async (attempt) => {
+      if (attempt > 1) await openLoaded(page, `https://${id}.localhost:${port}/`, failures);
+      const want = `after, over h2 (${attempt})`;
+      await page.waitForFunction(() => document.body.dataset.hmr === 'connected', undefined, { timeout: 60_000 });
+      const loadId = await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId);
+      writeFileSync(join(worktree, 'message.txt'), `${want}\n`);
+      await page.waitForFunction((text) => document.getElementById('message')?.textContent === text, want, { timeout: 60_000 });
+      expect(await page.evaluate(() => (window as unknown as { __loadId: string }).__loadId)).toBe(loadId);
+    }, () => failures);
     expect(proxy!.output()).toContain(`WebSocket over h2 ${id}.localhost:${port}/hmr`);
   }, PAGE_TIMEOUT);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceId } from '../../src/model/naming.js';
-import { gotoSettled, launchChromium, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
+import { launchChromium, retryWhileNetworkChanges, startDualProxy, type ProxyChild } from '../browser/browser-fixtures.js';
 import { dualOk } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/git-repo.js';
 import { freePort, request, waitFor } from '../helpers/proxy-fixtures.js';
@@ -46,13 +46,19 @@ export function realAppSuite(app: RealApp): void {
     throw new Error(`${error.message}\n${proxy?.output() ?? ''}`);
   };
 
-  /** Opens the page and waits until its HMR socket is open through the proxy. */
+  /** Opens the page and waits until its HMR socket is open through the proxy (again while the host's network disturbs it). */
   async function open(key: Key, target = url(key)): Promise<void> {
     pages[key] ??= await context!.newPage();
-    const connected = hmrConnected(pages[key]);
-    const response = await gotoSettled(pages[key], target);
-    expect(response?.status()).toBe(200);
-    await connected;
+    await openConnected(pages[key], target);
+  }
+
+  async function openConnected(page: Page, target: string): Promise<void> {
+    await retryWhileNetworkChanges(async () => {
+      const connected = hmrConnected(page);
+      const response = await page.goto(target);
+      expect(response?.status()).toBe(200);
+      await connected;
+    });
   }
 
   beforeAll(async () => {
@@ -126,17 +132,16 @@ export function realAppSuite(app: RealApp): void {
       await waitForText(pages.main, '#setting', 'set by restart');
       // The worktree's edits survive: the container was replaced, the worktree kept.
       expect(await textOf(pages.main, '#message')).toBe('main, edited on the host');
-      await pages.feat.reload();
-      await waitForText(pages.feat, '#setting', 'unset');
+      await retryWhileNetworkChanges(async () => {
+        await pages.feat.reload();
+        await waitForText(pages.feat, '#setting', 'unset');
+      });
     }, 480_000);
 
     it('serves a custom proxy.domains host with hostHeader localhost, HMR included', async () => {
       // main now has hostHeader: localhost (previous test); the dev server sees localhost:<port>.
       const page = await context!.newPage();
-      const connected = hmrConnected(page);
-      const response = await gotoSettled(page, url('main', 'dev.test'));
-      expect(response?.status()).toBe(200);
-      await connected;
+      await openConnected(page, url('main', 'dev.test'));
       await waitForText(page, '#message', 'main, edited on the host');
       await page.click('#count');
       await waitForText(page, '#count', 'count is 1');

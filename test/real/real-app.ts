@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 
 /**
  * What the real-framework tests share: the fixture apps (test/fixtures/real/*, each with a
@@ -98,10 +98,20 @@ export function editMessage(worktree: string, app: RealApp, message: string): vo
  * socket is open through the proxy (Vite and Next.js both greet a new client). Register
  * before navigating.
  */
-export function hmrConnected(page: Page): Promise<void> {
-  return new Promise((resolve) => {
-    page.on('websocket', (ws) => ws.once('framereceived', () => resolve()));
-  });
+export function hmrConnected(page: Page, timeoutMs = 60_000): Promise<void> {
+  let onSocket: (ws: WebSocket) => void = () => undefined;
+  const connected = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no HMR WebSocket frame within ${timeoutMs} ms`)), timeoutMs);
+    onSocket = (ws) =>
+      ws.once('framereceived', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    page.on('websocket', onSocket);
+  }).finally(() => page.off('websocket', onSocket));
+  // A navigation that failed first leaves this unawaited: its timeout must not surface as unhandled.
+  connected.catch(() => undefined);
+  return connected;
 }
 
 export const textOf = (page: Page, selector: string) => page.locator(selector).textContent();
