@@ -64,13 +64,11 @@ export function forwardUpgrade(
 }
 
 /**
- * The upstream half of an Upgrade, shared by HTTP/1.1 (above) and WebSocket over h2
- * (tls/h2-websocket.ts): Node's HTTP client on a connection of its own (an upgraded
+ * The upstream half of an Upgrade: Node's HTTP client on a connection of its own (an upgraded
  * connection never goes back to a pool), 5 s to connect. Until the upstream answers, an
- * error is a failure the caller turns into a page, classified the same way for both; after
- * it, `cut` ends the client side.
+ * error is a failure the caller turns into a page; after it, `cut` ends the client side.
  */
-export function openUpgradeRequest(
+function openUpgradeRequest(
   target: { upstream: Upstream; method: string; path: string; headers: string[] },
   onFailure: (failure: UpgradeFailure) => void,
   cut: () => void,

@@ -207,8 +207,8 @@ export function createRequestHandler(deps: HandlerDeps) {
   return { onRequest, onUpgrade };
 }
 
-/** Where a WebSocket upgrade goes, over HTTP/1.1 and over h2 (tls/h2-connect-handler.ts) alike; a failure becomes a page for `answer`. */
-export function upgradeRoute(deps: HandlerDeps, workspace: WorkspaceView, upstream: Upstream, port: number, answer: (page: Page) => void) {
+/** Where a WebSocket upgrade goes; a failure becomes a page for `answer`. */
+function upgradeRoute(deps: HandlerDeps, workspace: WorkspaceView, upstream: Upstream, port: number, answer: (page: Page) => void) {
   return {
     upstream,
     port,

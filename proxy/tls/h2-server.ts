@@ -5,8 +5,6 @@ import type { ProxyLog } from '../log.js';
 export interface H2Handlers {
   /** The HTTP/1.1 request path (request-handler.ts), which also takes Node's h2 compatibility objects. */
   onRequest(req: IncomingMessage, res: ServerResponse): void;
-  /** RFC 8441 extended CONNECT: a WebSocket over one h2 stream. */
-  onExtendedConnect(req: Http2ServerRequest, res: Http2ServerResponse): void;
 }
 
 /**
@@ -17,8 +15,12 @@ export interface H2Handlers {
  */
 export function createH2Server(handlers: H2Handlers, log: ProxyLog): Http2Server {
   const server = createServer({
-    // Advertise RFC 8441 so browsers carry WebSockets (Vite's HMR) over this connection.
-    settings: { enableConnectProtocol: true, maxConcurrentStreams: 1000 },
+    // No RFC 8441 (WebSocket over an h2 stream): Chromium on Linux closes every h2 connection
+    // when the host's network changes, which every container start does, and an HMR socket on
+    // one died with it (Vite then reloads the page). Not offered, browsers open each WebSocket
+    // on an HTTP/1.1 TLS connection of its own, which such a change leaves open. SPEC.md,
+    // "HTTPS and HTTP/2", has the measurement.
+    settings: { enableConnectProtocol: false, maxConcurrentStreams: 1000 },
     // A dev page opens a thousand module requests at once; Node's 10 MB default would refuse
     // streams (ENHANCE_YOUR_CALM) while answers are still queued.
     maxSessionMemory: 64,
@@ -29,16 +31,10 @@ export function createH2Server(handlers: H2Handlers, log: ProxyLog): Http2Server
     if (typeof authority === 'string') req.headers.host = authority;
     handlers.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
   });
-  server.on('connect', (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    const authority = req.headers[':authority'];
-    if (typeof authority === 'string') req.headers.host = authority;
-    if (req.headers[':protocol'] === undefined) {
-      // A plain CONNECT asks the proxy to open a tunnel anywhere: dual is not a forward proxy.
-      res.writeHead(405, { 'content-type': 'text/plain' });
-      res.end('dual proxy: CONNECT is not supported\n');
-      return;
-    }
-    handlers.onExtendedConnect(req, res);
+  server.on('connect', (_req: Http2ServerRequest, res: Http2ServerResponse) => {
+    // CONNECT asks the proxy to open a tunnel anywhere: dual is not a forward proxy.
+    res.writeHead(405, { 'content-type': 'text/plain' });
+    res.end('dual proxy: CONNECT is not supported\n');
   });
   server.on('session', (session) => {
     session.on('error', (error) => log.debug('h2 session error', { error: error.message }));

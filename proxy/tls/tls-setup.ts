@@ -6,7 +6,6 @@ import type { ProxyLog } from '../log.js';
 import type { HandlerDeps } from '../request-handler.js';
 import { CertificateStore, type LeafSigner } from './certificate-store.js';
 import { certificateName } from './certificate-names.js';
-import { createExtendedConnectHandler } from './h2-connect-handler.js';
 import { createH2Server, type H2Handlers } from './h2-server.js';
 import { serveTlsOnSamePort } from './one-port.js';
 
@@ -34,7 +33,7 @@ export async function startProxyTls(options: {
       log.debug('issued a certificate', { hostname, ms: Math.round(ms * 10) / 10 }),
     );
     const defaultCert = await store.leaf('localhost');
-    const h2 = createH2Server({ onRequest: options.onRequest, onExtendedConnect: createExtendedConnectHandler(options.deps) }, log);
+    const h2 = createH2Server({ onRequest: options.onRequest }, log);
     return {
       attach: (server) =>
         serveTlsOnSamePort(server, {

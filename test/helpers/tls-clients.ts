@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import https from 'node:https';
 import tls from 'node:tls';
@@ -72,62 +71,4 @@ export function handshake(port: number, servername: string | undefined, ca: stri
     });
     socket.once('error', reject);
   });
-}
-
-/**
- * A WebSocket over one h2 stream (RFC 8441): extended CONNECT, then RFC 6455 frames on the
- * stream. Sends one masked text frame and resolves with the first text frame that comes back.
- */
-export async function h2WebSocketEcho(
-  session: ClientHttp2Session,
-  authority: string,
-  message: string,
-  request: { path?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; echo?: string; body?: string }> {
-  await new Promise<void>((resolve) => {
-    if (session.remoteSettings.enableConnectProtocol) resolve();
-    else session.once('remoteSettings', () => resolve());
-  });
-  if (!session.remoteSettings.enableConnectProtocol) throw new Error('the server did not advertise SETTINGS_ENABLE_CONNECT_PROTOCOL');
-  const stream = session.request(
-    { ':method': 'CONNECT', ':protocol': 'websocket', ':scheme': 'https', ':path': request.path ?? '/hmr', ':authority': authority, 'sec-websocket-version': '13', ...request.headers },
-    { endStream: false },
-  );
-  const status = await new Promise<number>((resolve, reject) => {
-    stream.once('response', (h) => resolve(Number(h[':status'])));
-    stream.once('error', reject);
-  });
-  if (status !== 200) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return { status, body: Buffer.concat(chunks).toString() };
-  }
-  stream.write(maskedTextFrame(message));
-  const echo = await new Promise<string>((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
-    stream.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const text = readTextFrame(buffered);
-      if (text !== undefined) resolve(text);
-    });
-    stream.once('error', reject);
-  });
-  stream.close();
-  return { status, echo };
-}
-
-function maskedTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  if (payload.length > 125) throw new Error('short frames only');
-  const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
-}
-
-function readTextFrame(data: Buffer): string | undefined {
-  if (data.length < 2) return undefined;
-  const length = data[1]! & 0x7f;
-  if (length > 125) throw new Error('short frames only');
-  if (data.length < 2 + length) return undefined;
-  return data.subarray(2, 2 + length).toString();
 }

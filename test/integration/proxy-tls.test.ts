@@ -12,7 +12,7 @@ import { startProxy, type RunningProxy } from '../../proxy/proxy.js';
 import { sandboxDiscovery } from '../helpers/proxy-discovery.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { createWorkspaceContainer, freePort, request, waitFor, whoami, type WorkspaceFixture } from '../helpers/proxy-fixtures.js';
-import { h2Connect, h2Request, h2WebSocketEcho, handshake, https11 } from '../helpers/tls-clients.js';
+import { h2Connect, h2Request, handshake, https11 } from '../helpers/tls-clients.js';
 
 /**
  * HTTPS on the proxy's own ports (issue 10): one port answers plain HTTP, HTTP/1.1 over TLS
@@ -150,37 +150,48 @@ describe('streams over h2', () => {
     expect(JSON.parse(reply.body)).toEqual({ name: 'feat', bytes: size });
   });
 
-  it('carries a WebSocket over h2 (RFC 8441 extended CONNECT) to the HTTP/1.1 upstream', async () => {
-    expect(await h2WebSocketEcho(await session(main), `${name(main)}:${port}`, 'over h2')).toEqual({ status: 200, echo: 'main: over h2' });
-    expect(await h2WebSocketEcho(await session(feat), `${name(feat)}:${port}`, 'over h2')).toEqual({ status: 200, echo: 'feat: over h2' });
+  it('offers no WebSocket over h2 (no SETTINGS_ENABLE_CONNECT_PROTOCOL) and answers a CONNECT with 405', async () => {
+    const s = await session(main);
+    // An answer on the session means the server's SETTINGS (its first frame) have been read.
+    expect((await h2Request(s, { ':path': '/', ':authority': `${name(main)}:${port}` })).status).toBe(200);
+    expect(s.remoteSettings.enableConnectProtocol).toBe(false);
+    const tunnel = await h2Request(s, { ':method': 'CONNECT', ':authority': 'example.com:443' });
+    expect(tunnel.status).toBe(405);
   });
 
-  it('quotes an upstream that refuses a WebSocket over h2 without an HTTP answer, as over HTTP/1.1', async () => {
+  it('carries a WebSocket over HTTP/1.1 over TLS, as browsers open one from an h2 page', async () => {
+    expect(await wssEcho(main, '/hmr', 'over tls')).toEqual({ echo: 'main: over tls' });
+    expect(await wssEcho(feat, '/hmr', 'over tls')).toEqual({ echo: 'feat: over tls' });
+  });
+
+  it('quotes an upstream that refuses a WebSocket over TLS without an HTTP answer', async () => {
     // The fixture writes a bare `Unauthorized` for a foreign Origin, as Next.js does for its HMR socket.
-    const reply = await h2WebSocketEcho(await session(main), `${name(main)}:${port}`, 'x', { path: '/origin-checked', headers: { origin: 'https://elsewhere.example' } });
-    expect(reply.status).toBe(502);
-    expect(reply.body).toContain('it said: Unauthorized');
-    expect(reply.body).not.toContain('HPE_');
-  });
-
-  it('refuses an extended CONNECT for an unknown workspace with the 404 page', async () => {
-    expect((await h2WebSocketEcho(await session(main), `nope.localhost:${port}`, 'x')).status).toBe(404);
-  });
-
-  it('carries a WebSocket over HTTP/1.1 over TLS', async () => {
-    const echo = await new Promise<string>((resolve, reject) => {
-      const options = { headers: { host: `${name(feat)}:${port}` }, ca, servername: name(feat) };
-      const socket = new WebSocket(`wss://127.0.0.1:${port}/hmr`, options);
-      socket.on('open', () => socket.send('over tls'));
-      socket.on('message', (data) => {
-        resolve(data.toString());
-        socket.close();
-      });
-      socket.on('error', reject);
-    });
-    expect(echo).toBe('feat: over tls');
+    const refused = await wssEcho(main, '/origin-checked', 'x', { origin: 'https://elsewhere.example' });
+    expect(refused.status).toBe(502);
+    expect(refused.body).toContain('it said: Unauthorized');
+    expect(refused.body).not.toContain('HPE_');
   });
 });
+
+/** A WebSocket over TLS (HTTP/1.1 Upgrade) to workspace `w`: the first message back, or the refusal's status and body. */
+function wssEcho(w: WorkspaceFixture, path: string, message: string, headers: Record<string, string> = {}): Promise<{ echo?: string; status?: number; body?: string }> {
+  return new Promise((resolve, reject) => {
+    // servername reaches tls.connect; ws's ClientOptions type does not list it.
+    const options = { headers: { host: `${name(w)}:${port}`, ...headers }, ca, servername: name(w) };
+    const socket = new WebSocket(`wss://127.0.0.1:${port}${path}`, options);
+    socket.on('open', () => socket.send(message));
+    socket.on('message', (data) => {
+      resolve({ echo: data.toString() });
+      socket.close();
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    socket.on('error', reject);
+  });
+}
 
 describe('proxy.https443', () => {
   it('listens on 443 too, where https://<id>.localhost/ reaches the workspace\'s first port', async () => {
