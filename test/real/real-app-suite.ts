@@ -151,5 +151,27 @@ export function realAppSuite(app: RealApp): void {
       expect(await textOf(page, '#count')).toBe('count is 1');
       expect(await page.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
     }, 120_000);
+
+    it('keeps HMR on an https (h2) page while another branch starts, keeping React state', async () => {
+      // Starting a container changes the host's network, and Chromium then closes its h2
+      // connections: the HMR socket must not be on one (SPEC.md, "No WebSocket over h2").
+      const secure = await browser!.newContext({ ignoreHTTPSErrors: true });
+      try {
+        const page = await secure.newPage();
+        await openConnected(page, `https://${ids.main}.localhost:${port}/`);
+        expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol)).toBe('h2');
+        await page.click('#count');
+        await waitForText(page, '#count', 'count is 1');
+        await page.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
+        await dualOk(['stop', ids.feat], { env });
+        await dualOk(['start', ids.feat], { env, timeoutMs: 420_000 });
+        editMessage(worktrees.main, app, 'main, edited after feat started');
+        await waitForText(page, '#message', 'main, edited after feat started');
+        expect(await textOf(page, '#count')).toBe('count is 1');
+        expect(await page.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
+      } finally {
+        await secure.close();
+      }
+    }, 480_000);
   });
 }
