@@ -15,6 +15,7 @@ describe('one HTTP/1.1 exchange with the engine', () => {
   const path = join(dir, 'engine.sock');
   let answers: string[] = [];
   let requests: string[] = [];
+  let pieceSize = 7;
   let server: Server;
 
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('one HTTP/1.1 exchange with the engine', () => {
         requests.push(data.toString('utf8'));
         const answer = answers.shift();
         if (answer === undefined) return;
-        void sendInPieces(socket, answer.replace('<END>', ''), answer.endsWith('<END>'));
+        void sendInPieces(socket, answer.replace('<END>', ''), answer.endsWith('<END>'), pieceSize);
       });
     });
     await new Promise<void>((resolve) => server.listen(path, resolve));
@@ -38,6 +39,7 @@ describe('one HTTP/1.1 exchange with the engine', () => {
   async function ask(answer: string, request = { method: 'GET', path: '/x', headers: {} as Record<string, string>, body: undefined as string | undefined }, upgrade = false) {
     answers = [answer];
     requests = [];
+    pieceSize = answer.length > 100_000 ? 4093 : 7;
     const socket = createConnection(path);
     try {
       return await exchange(socket, request, upgrade);
@@ -98,14 +100,29 @@ describe('one HTTP/1.1 exchange with the engine', () => {
     await expect(ask('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort<END>')).rejects.toMatchObject({ code: 'ECONNRESET' });
     await expect(ask('SSH-2.0-OpenSSH\r\n\r\n')).rejects.toThrow(/not HTTP/);
     await expect(ask('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')).rejects.toThrow(/bad chunk size/);
+    await expect(ask('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n')).rejects.toThrow(/longer than its size/);
+  });
+
+  it('reads a large body whose chunks and lines are split across pieces, byte for byte', async () => {
+    // 1 MiB sent in pieces of 4,093 bytes: chunk sizes, data and CRLFs all fall across pieces.
+    const data = Array.from({ length: 1024 * 1024 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
+    let chunked = '';
+    for (let at = 0; at < data.length; at += 100_000) {
+      const part = data.slice(at, at + 100_000);
+      chunked += `${part.length.toString(16)}\r\n${part}\r\n`;
+    }
+    const fromChunks = await ask(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}0\r\n\r\n`);
+    expect(fromChunks.body.toString('latin1') === data).toBe(true);
+    const fromLength = await ask(`HTTP/1.1 200 OK\r\nContent-Length: ${data.length}\r\n\r\n${data}`);
+    expect(fromLength.body.toString('latin1') === data).toBe(true);
   });
 });
 
 /** Writes `text` a few bytes at a time, each piece in its own write, then ends if asked. */
-async function sendInPieces(socket: Socket, text: string, end: boolean): Promise<void> {
+async function sendInPieces(socket: Socket, text: string, end: boolean, size: number): Promise<void> {
   const bytes = Buffer.from(text, 'latin1');
-  for (let at = 0; at < bytes.length; at += 7) {
-    socket.write(bytes.subarray(at, at + 7));
+  for (let at = 0; at < bytes.length; at += size) {
+    socket.write(bytes.subarray(at, at + size));
     await new Promise((resolve) => setImmediate(resolve));
   }
   if (end) socket.end();

@@ -36,8 +36,11 @@ export function exchange(socket: Duplex, request: { method: string; path: string
 
 function readAnswer(socket: Duplex, headRequest: boolean, upgrade: boolean): Promise<EngineAnswer> {
   return new Promise((resolve, reject) => {
-    let buffer: Buffer = Buffer.alloc(0);
+    // The head is gathered whole (it is small, at most MAX_HEAD_BYTES); the body is read
+    // piece by piece as it comes, never copied again until it is whole.
+    let headBytes: Buffer = Buffer.alloc(0);
     let head: Head | undefined;
+    let body: BodyReader | undefined;
     const finish = (result: EngineAnswer | Error) => {
       socket.off('data', onData);
       socket.off('end', onEnd);
@@ -49,26 +52,28 @@ function readAnswer(socket: Duplex, headRequest: boolean, upgrade: boolean): Pro
     const onError = (error: Error) => finish(error);
     // A connection that ends before the answer is whole: what node:http calls a hang-up.
     const onEnd = () => {
-      if (head && head.framing.kind === 'until-end') finish({ status: head.status, body: buffer, rest: Buffer.alloc(0), reusable: false });
+      if (head && body && head.framing.kind === 'until-end') finish({ status: head.status, body: body.all(), rest: Buffer.alloc(0), reusable: false });
       else finish(Object.assign(new Error('the engine closed the connection before its answer was whole'), { code: 'ECONNRESET' }));
     };
     const onData = (chunk: Buffer) => {
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      let piece = chunk;
       if (!head) {
-        const end = buffer.indexOf(HEAD_END);
+        headBytes = headBytes.length === 0 ? chunk : Buffer.concat([headBytes, chunk]);
+        const end = headBytes.indexOf(HEAD_END);
         if (end < 0) {
-          if (buffer.length > MAX_HEAD_BYTES) finish(new Error('the engine sent an answer head of over 64 KiB'));
+          if (headBytes.length > MAX_HEAD_BYTES) finish(new Error('the engine sent an answer head of over 64 KiB'));
           return;
         }
-        const parsed = parseHead(buffer.subarray(0, end).toString('latin1'), headRequest, upgrade);
+        const parsed = parseHead(headBytes.subarray(0, end).toString('latin1'), headRequest, upgrade);
         if (parsed instanceof Error) return finish(parsed);
         head = parsed;
-        buffer = buffer.subarray(end + HEAD_END.length);
-        if (head.status === 101 && upgrade) return finish({ status: 101, body: Buffer.alloc(0), rest: buffer, reusable: false });
+        piece = headBytes.subarray(end + HEAD_END.length);
+        if (head.status === 101 && upgrade) return finish({ status: 101, body: Buffer.alloc(0), rest: piece, reusable: false });
+        body = new BodyReader(head.framing);
       }
-      const body = bodyOf(buffer, head.framing);
-      if (body instanceof Error) return finish(body);
-      if (body) finish({ status: head.status, body, rest: Buffer.alloc(0), reusable: head.reusable });
+      const whole = body!.push(piece);
+      if (whole instanceof Error) return finish(whole);
+      if (whole) finish({ status: head.status, body: whole, rest: Buffer.alloc(0), reusable: head.reusable });
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
@@ -106,35 +111,75 @@ function parseHead(text: string, headRequest: boolean, upgrade: boolean): Head |
   return { status, framing: { kind: 'until-end' }, reusable: false };
 }
 
-/** The whole body once `buffer` holds it, undefined while more must come. */
-function bodyOf(buffer: Buffer, framing: Framing): Buffer | Error | undefined {
-  if (framing.kind === 'length') return buffer.length >= framing.length ? buffer.subarray(0, framing.length) : undefined;
-  if (framing.kind === 'until-end') return undefined;
-  return dechunk(buffer);
-}
+/**
+ * Reads a body in the pieces the connection delivers: by Content-Length, RFC 9112 chunked
+ * coding, or up to the connection's end. Each byte is looked at once; the data is joined once.
+ */
+class BodyReader {
+  private readonly parts: Buffer[] = [];
+  private received = 0;
+  /** Chunked coding: what is being read, and the bytes of a size or trailer line not yet ended. */
+  private chunkState: 'size' | 'data' | 'data-end' | 'trailer' = 'size';
+  private line: Buffer = Buffer.alloc(0);
+  private chunkLeft = 0;
 
-/** RFC 9112 chunked coding: the data of every chunk once the last chunk and the trailer section are in. */
-function dechunk(buffer: Buffer): Buffer | Error | undefined {
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const lineEnd = buffer.indexOf(CRLF, at);
-    if (lineEnd < 0) return undefined;
-    const sizeText = buffer.subarray(at, lineEnd).toString('latin1').split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) return new Error(`the engine sent a bad chunk size: ${JSON.stringify(sizeText.slice(0, 20))}`);
-    const size = parseInt(sizeText, 16);
-    at = lineEnd + CRLF.length;
-    if (size === 0) {
-      // Trailer fields (none from the engine) up to an empty line.
-      for (;;) {
-        const end = buffer.indexOf(CRLF, at);
-        if (end < 0) return undefined;
-        if (end === at) return Buffer.concat(parts);
-        at = end + CRLF.length;
+  constructor(private readonly framing: Framing) {}
+
+  /** The whole body once this piece completes it; undefined while more must come. */
+  push(piece: Buffer): Buffer | Error | undefined {
+    if (this.framing.kind === 'length') {
+      const wanted = this.framing.length - this.received;
+      if (piece.length > 0) this.keep(piece.subarray(0, wanted));
+      return this.received >= this.framing.length ? this.all() : undefined;
+    }
+    if (this.framing.kind === 'until-end') {
+      if (piece.length > 0) this.keep(piece);
+      return undefined;
+    }
+    return this.dechunk(piece);
+  }
+
+  all(): Buffer {
+    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.received);
+  }
+
+  private keep(data: Buffer): void {
+    this.parts.push(data);
+    this.received += data.length;
+  }
+
+  private dechunk(piece: Buffer): Buffer | Error | undefined {
+    let at = 0;
+    while (at < piece.length) {
+      if (this.chunkState === 'data') {
+        const take = Math.min(this.chunkLeft, piece.length - at);
+        this.keep(piece.subarray(at, at + take));
+        at += take;
+        this.chunkLeft -= take;
+        if (this.chunkLeft === 0) this.chunkState = 'data-end';
+        continue;
+      }
+      const lineEnd = piece.indexOf(0x0a, at);
+      this.line = Buffer.concat([this.line, piece.subarray(at, lineEnd < 0 ? piece.length : lineEnd + 1)]);
+      if (this.line.length > MAX_HEAD_BYTES) return new Error('the engine sent a chunk line of over 64 KiB');
+      if (lineEnd < 0) return undefined;
+      at = lineEnd + 1;
+      if (!this.line.subarray(-2).equals(CRLF)) return new Error('the engine sent a chunk line not ended by CRLF');
+      const text = this.line.subarray(0, -2).toString('latin1');
+      this.line = Buffer.alloc(0);
+      if (this.chunkState === 'data-end') {
+        if (text !== '') return new Error('the engine sent chunk data longer than its size');
+        this.chunkState = 'size';
+      } else if (this.chunkState === 'trailer') {
+        // Trailer fields (none from the engine) up to an empty line.
+        if (text === '') return this.all();
+      } else {
+        const sizeText = text.split(';')[0]!.trim();
+        if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) return new Error(`the engine sent a bad chunk size: ${JSON.stringify(sizeText.slice(0, 20))}`);
+        this.chunkLeft = parseInt(sizeText, 16);
+        this.chunkState = this.chunkLeft === 0 ? 'trailer' : 'data';
       }
     }
-    if (buffer.length < at + size + CRLF.length) return undefined;
-    parts.push(buffer.subarray(at, at + size));
-    at += size + CRLF.length;
+    return undefined;
   }
 }
