@@ -52,6 +52,9 @@ export function startDualProxy(env: NodeJS.ProcessEnv, port: number, extraArgs: 
  * the retry navigates.
  */
 export function launchChromium(extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<Browser> {
+  // Watched from now on: a change that comes while Chromium starts (a container the test just
+  // made) can still disturb the first navigation, and must be seen to be retried.
+  watchNetworkChanges();
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     // HOME decides which NSS database (~/.pki/nssdb) Chromium trusts certificates from.
