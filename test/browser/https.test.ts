@@ -61,8 +61,10 @@ function openLoaded(page: Page, url: string, failures: string[]): Promise<Respon
   return retryWhileNetworkChanges(async () => {
     failures.length = 0;
     try {
-      // goto waits for the load event, which comes after every module loaded or failed.
+      // goto waits for the load event, which comes after every module loaded or failed: a page
+      // with a failed request is done for (tried again at once when the network changed).
       const response = await page.goto(url);
+      if (failures.length > 0 && !(await page.evaluate(() => document.body.dataset.loaded === 'yes'))) throw new Error('the page finished loading without all its modules');
       await page.waitForFunction(() => document.body.dataset.loaded === 'yes', undefined, { timeout: 60_000 });
       return response;
     } catch (error) {
